@@ -14,6 +14,7 @@
  *   nmi_capture.c     NMI handler: capture another CPU's regs and stack
  *   heartbeat.c       per-CPU hrtimer heartbeat, buddy hard-lockup detector
  *   crash_stop.c      smp_ops.crash_stop_other_cpus: IPI first, then NMI
+ *   tracepoint_lookup.c  find built-in tracepoints that are not exported
  *   debugfs.c         root-only live views
  *
  * Context rules: a function that may run in NMI, hard-IRQ or crash context
@@ -92,6 +93,11 @@ u64 cs_irqs_off_ns(int cpu, u64 now_seq);
 /* crash_stop.c */
 int cs_crash_stop_init(void);
 void cs_crash_stop_exit(void);
+
+/* tracepoint_lookup.c */
+struct tracepoint;
+/* Process context: a built-in tracepoint by name (exported or not). */
+struct tracepoint *cs_tracepoint_find(const char *name);
 
 /* debugfs.c */
 int cs_debugfs_init(void);

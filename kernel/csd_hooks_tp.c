@@ -1,0 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+/* STUB: to be replaced by its owner. */
+#include <linux/errno.h>
+#include "crashsafe.h"
+
