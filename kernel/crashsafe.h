@@ -72,6 +72,9 @@ int cs_log_init(void);
 void cs_log_exit(void);
 /* Any context, NMI included: format into this CPU's log. */
 __printf(1, 2) void cs_log(const char *fmt, ...);
+struct seq_file;
+/* Process context: the merged log of all CPUs in seq order (debugfs). */
+void cs_log_show(struct seq_file *m);
 
 /* nmi_capture.c */
 int cs_nmi_init(void);

@@ -1,4 +1,522 @@
 // SPDX-License-Identifier: GPL-2.0
-/* STUB: to be replaced by its owner. */
+/*
+ * crashsafe_workload: a CSD/IPI workload generator in the spirit of
+ * scftorture (which Debian does not build). Per online CPU, nthreads
+ * kthreads bound to that CPU loop over a random mix of
+ *
+ *   smp_call_function_single(wait=1 and wait=0)
+ *   smp_call_function_single_async() on a per-thread csd (-EBUSY respected)
+ *   smp_call_function_many() (wait=1 and wait=0, caller excluded)
+ *   on_each_cpu_mask() (wait=1 and wait=0, caller included)
+ *   smp_call_function_any() (wait=1 and wait=0)
+ *
+ * with random target CPUs and masks. Every callback does a little work,
+ * checks that it runs on a CPU it was sent to, and counts. At the end the
+ * number of callbacks that ran is compared with the number that were
+ * requested, so a lost or duplicated callback is an error.
+ *
+ * Results: pr_info "crashsafe_workload: done: N calls, M errors" and the
+ * read-only parameters done (0 running, 1 finished), calls, errors,
+ * callbacks under /sys/module/crashsafe_workload/parameters/.
+ * duration_s=0 runs until the module is removed.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
+#include <linux/kthread.h>
+#include <linux/sched.h>
+#include <linux/smp.h>
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/delay.h>
+#include <linux/random.h>
+#include <linux/atomic.h>
+#include <linux/jiffies.h>
+#include <linux/preempt.h>
+
+static int duration_s = 60;
+module_param(duration_s, int, 0444);
+MODULE_PARM_DESC(duration_s, "Seconds to run (0: until unload)");
+
+static int nthreads = 1;
+module_param(nthreads, int, 0444);
+MODULE_PARM_DESC(nthreads, "Worker threads per online CPU");
+
+static uint opmask = 0x1ff;
+module_param(opmask, uint, 0444);
+MODULE_PARM_DESC(opmask, "Operations to mix, bit per op (see WL_OP_*), default all");
+
+static int delay_us;
+module_param(delay_us, int, 0444);
+MODULE_PARM_DESC(delay_us, "Sleep between two calls of a thread (0: cond_resched only)");
+
+static int stat_interval_s = 30;
+module_param(stat_interval_s, int, 0444);
+MODULE_PARM_DESC(stat_interval_s, "Seconds between progress lines (0: none)");
+
+/* Results, read-only from sysfs. */
+static int done;
+module_param(done, int, 0444);
+MODULE_PARM_DESC(done, "1 once the run finished and was checked");
+
+static ulong calls;
+module_param(calls, ulong, 0444);
+MODULE_PARM_DESC(calls, "smp_call_function*() calls made");
+
+static ulong errors;
+module_param(errors, ulong, 0444);
+MODULE_PARM_DESC(errors, "Failed checks (0 on a healthy system)");
+
+static ulong callbacks;
+module_param(callbacks, ulong, 0444);
+MODULE_PARM_DESC(callbacks, "Callbacks that ran");
+
+enum wl_op {
+	WL_OP_SINGLE_WAIT,	/* smp_call_function_single(wait=1) */
+	WL_OP_SINGLE_NOWAIT,	/* smp_call_function_single(wait=0) */
+	WL_OP_SINGLE_ASYNC,	/* smp_call_function_single_async() */
+	WL_OP_MANY_WAIT,	/* smp_call_function_many(wait=1) */
+	WL_OP_MANY_NOWAIT,	/* smp_call_function_many(wait=0) */
+	WL_OP_MASK_WAIT,	/* on_each_cpu_mask(wait=1) */
+	WL_OP_MASK_NOWAIT,	/* on_each_cpu_mask(wait=0) */
+	WL_OP_ANY_WAIT,		/* smp_call_function_any(wait=1) */
+	WL_OP_ANY_NOWAIT,	/* smp_call_function_any(wait=0) */
+	WL_NR_OPS
+};
+
+static const char * const wl_op_names[WL_NR_OPS] = {
+	"single_wait", "single_nowait", "single_async", "many_wait",
+	"many_nowait", "mask_wait", "mask_nowait", "any_wait", "any_nowait",
+};
+
+/* What a callback is told: where it may run, and a hit counter. */
+struct wl_req {
+	atomic_t hits;
+	int expect_cpu;			/* -1: any CPU of mask */
+	const struct cpumask *mask;	/* NULL: any CPU */
+};
+
+struct wl_thread {
+	struct task_struct *task;
+	int cpu;
+	u64 rng;
+	cpumask_var_t mask;		/* random target mask, this thread only */
+	call_single_data_t csd;		/* for smp_call_function_single_async */
+	struct wl_req nowait_req;	/* info of every no-wait call */
+	u64 calls;
+	u64 expected;			/* callbacks this thread asked for */
+	u64 errors;
+	u64 ebusy;
+	u64 offline;
+	u64 ops[WL_NR_OPS];
+};
+
+static struct wl_thread *wl_threads;
+static int wl_nr_threads;
+static struct task_struct *wl_manager;
+static unsigned long wl_deadline;
+static DEFINE_PER_CPU(u64, wl_handled);
+static DEFINE_PER_CPU(u64, wl_sink);
+static atomic_long_t wl_handler_errors = ATOMIC_LONG_INIT(0);
+
+/* Hard-IRQ context (or local with interrupts off): the callback. */
+static void wl_handler(void *info)
+{
+	struct wl_req *req = info;
+	int cpu = smp_processor_id();
+	u64 x = this_cpu_read(wl_sink) ^ cpu;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+	this_cpu_write(wl_sink, x);
+
+	if (req->expect_cpu >= 0 && req->expect_cpu != cpu)
+		atomic_long_inc(&wl_handler_errors);
+	else if (req->mask && !cpumask_test_cpu(cpu, req->mask))
+		atomic_long_inc(&wl_handler_errors);
+	atomic_inc(&req->hits);
+	this_cpu_inc(wl_handled);
+}
+
+/* Hard-IRQ context: used to flush every CPU's queue at the end. */
+static void wl_nop(void *info)
+{
+}
+
+static u64 wl_rand(struct wl_thread *t)
+{
+	/* xorshift64*: cheap, per thread, same on every kernel */
+	t->rng ^= t->rng >> 12;
+	t->rng ^= t->rng << 25;
+	t->rng ^= t->rng >> 27;
+	return t->rng * 2685821657736338717ULL;
+}
+
+static int wl_rand_cpu(struct wl_thread *t)
+{
+	unsigned int n = num_online_cpus();
+	unsigned int k = wl_rand(t) % n;
+	int cpu;
+
+	for_each_online_cpu(cpu)
+		if (k-- == 0)
+			return cpu;
+	return cpumask_first(cpu_online_mask);
+}
+
+static void wl_rand_mask(struct wl_thread *t)
+{
+	u64 r = wl_rand(t);
+	int cpu, bit = 0;
+
+	cpumask_clear(t->mask);
+	for_each_online_cpu(cpu) {
+		if (r & (1ULL << (bit++ & 63)))
+			cpumask_set_cpu(cpu, t->mask);
+	}
+	if (cpumask_empty(t->mask))
+		cpumask_set_cpu(wl_rand_cpu(t), t->mask);
+}
+
+/* Callbacks that a many/mask call will run, seen with preemption off. */
+static unsigned int wl_count_targets(const struct cpumask *mask, bool self)
+{
+	unsigned int n = 0;
+	int cpu;
+
+	for_each_cpu_and(cpu, mask, cpu_online_mask)
+		if (self || cpu != smp_processor_id())
+			n++;
+	return n;
+}
+
+static void wl_check_ret(struct wl_thread *t, int ret, enum wl_op op)
+{
+	if (!ret)
+		return;
+	if (ret == -ENXIO) {
+		t->offline++;
+		return;
+	}
+	t->errors++;
+	pr_err("%s on CPU%d returned %d\n", wl_op_names[op], t->cpu, ret);
+}
+
+static void wl_check_hits(struct wl_thread *t, struct wl_req *req,
+			  unsigned int want, enum wl_op op)
+{
+	unsigned int got = atomic_read(&req->hits);
+
+	t->expected += want;
+	if (got == want)
+		return;
+	t->errors++;
+	pr_err("%s on CPU%d: %u callbacks ran, %u expected\n",
+	       wl_op_names[op], t->cpu, got, want);
+}
+
+static void wl_one_op(struct wl_thread *t, enum wl_op op)
+{
+	struct wl_req req = { .hits = ATOMIC_INIT(0), .expect_cpu = -1 };
+	unsigned int n;
+	int cpu, ret;
+
+	switch (op) {
+	case WL_OP_SINGLE_WAIT:
+		cpu = wl_rand_cpu(t);
+		req.expect_cpu = cpu;
+		ret = smp_call_function_single(cpu, wl_handler, &req, 1);
+		wl_check_ret(t, ret, op);
+		if (!ret)
+			wl_check_hits(t, &req, 1, op);
+		break;
+	case WL_OP_SINGLE_NOWAIT:
+		/* Legal: the per-CPU csd is used; info outlives the call. */
+		cpu = wl_rand_cpu(t);
+		ret = smp_call_function_single(cpu, wl_handler, &t->nowait_req, 0);
+		wl_check_ret(t, ret, op);
+		if (!ret)
+			t->expected++;
+		break;
+	case WL_OP_SINGLE_ASYNC:
+		cpu = wl_rand_cpu(t);
+		ret = smp_call_function_single_async(cpu, &t->csd);
+		if (ret == -EBUSY) {
+			t->ebusy++;	/* previous request still in flight */
+			break;
+		}
+		wl_check_ret(t, ret, op);
+		if (!ret)
+			t->expected++;
+		break;
+	case WL_OP_MANY_WAIT:
+		wl_rand_mask(t);
+		req.mask = t->mask;
+		preempt_disable();
+		n = wl_count_targets(t->mask, false);
+		smp_call_function_many(t->mask, wl_handler, &req, true);
+		preempt_enable();
+		wl_check_hits(t, &req, n, op);
+		break;
+	case WL_OP_MANY_NOWAIT:
+		wl_rand_mask(t);
+		preempt_disable();
+		t->expected += wl_count_targets(t->mask, false);
+		smp_call_function_many(t->mask, wl_handler, &t->nowait_req, false);
+		preempt_enable();
+		break;
+	case WL_OP_MASK_WAIT:
+		wl_rand_mask(t);
+		req.mask = t->mask;
+		preempt_disable();
+		n = wl_count_targets(t->mask, true);
+		on_each_cpu_mask(t->mask, wl_handler, &req, true);
+		preempt_enable();
+		wl_check_hits(t, &req, n, op);
+		break;
+	case WL_OP_MASK_NOWAIT:
+		wl_rand_mask(t);
+		preempt_disable();
+		t->expected += wl_count_targets(t->mask, true);
+		on_each_cpu_mask(t->mask, wl_handler, &t->nowait_req, false);
+		preempt_enable();
+		break;
+	case WL_OP_ANY_WAIT:
+		wl_rand_mask(t);
+		req.mask = t->mask;
+		ret = smp_call_function_any(t->mask, wl_handler, &req, 1);
+		wl_check_ret(t, ret, op);
+		if (!ret)
+			wl_check_hits(t, &req, 1, op);
+		break;
+	case WL_OP_ANY_NOWAIT:
+		wl_rand_mask(t);
+		ret = smp_call_function_any(t->mask, wl_handler, &t->nowait_req, 0);
+		wl_check_ret(t, ret, op);
+		if (!ret)
+			t->expected++;
+		break;
+	default:
+		return;
+	}
+	t->ops[op]++;
+	t->calls++;
+}
+
+static int wl_worker(void *arg)
+{
+	struct wl_thread *t = arg;
+	unsigned int mask = opmask & ((1u << WL_NR_OPS) - 1);
+
+	while (mask && !kthread_should_stop() &&
+	       (!duration_s || time_before(jiffies, wl_deadline))) {
+		enum wl_op op = wl_rand(t) % WL_NR_OPS;
+
+		if (mask & (1u << op))
+			wl_one_op(t, op);
+		if (delay_us)
+			usleep_range(delay_us, delay_us + delay_us / 4 + 1);
+		else
+			cond_resched();
+	}
+	/* Stay around until the manager collects us. */
+	while (!kthread_should_stop()) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (!kthread_should_stop())
+			schedule();
+		__set_current_state(TASK_RUNNING);
+	}
+	return 0;
+}
+
+static u64 wl_sum_handled(void)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu(wl_handled, cpu);
+	return sum;
+}
+
+static void wl_totals(u64 *c, u64 *e, u64 *exp)
+{
+	int i;
+
+	*c = 0;
+	*e = 0;
+	*exp = 0;
+	for (i = 0; i < wl_nr_threads; i++) {
+		*c += READ_ONCE(wl_threads[i].calls);
+		*e += READ_ONCE(wl_threads[i].errors);
+		*exp += READ_ONCE(wl_threads[i].expected);
+	}
+	*e += atomic_long_read(&wl_handler_errors);
+}
+
+/* Stop the workers, wait for every queued callback, check and report. */
+static void wl_finish(void)
+{
+	u64 c, e, expected, handled, ebusy = 0, offline = 0;
+	u64 ops[WL_NR_OPS] = { 0 };
+	unsigned long until;
+	int i, k;
+
+	for (i = 0; i < wl_nr_threads; i++)
+		if (wl_threads[i].task)
+			kthread_stop(wl_threads[i].task);
+
+	/*
+	 * The callbacks that were queued with wait=0 all run within a few
+	 * ms on a healthy system. Give them 30 s before calling them lost.
+	 */
+	wl_totals(&c, &e, &expected);
+	until = jiffies + 30 * HZ;
+	while (wl_sum_handled() < expected && time_before(jiffies, until))
+		msleep(20);
+	/* Every CPU has left its callbacks once it answered this one. */
+	on_each_cpu(wl_nop, NULL, 1);
+
+	handled = wl_sum_handled();
+	if (handled != expected) {
+		e++;
+		pr_err("%llu callbacks ran, %llu were requested\n",
+		       handled, expected);
+	}
+	for (i = 0; i < wl_nr_threads; i++) {
+		ebusy += wl_threads[i].ebusy;
+		offline += wl_threads[i].offline;
+		for (k = 0; k < WL_NR_OPS; k++)
+			ops[k] += wl_threads[i].ops[k];
+	}
+	for (k = 0; k < WL_NR_OPS; k++)
+		pr_info("op %s: %llu\n", wl_op_names[k], ops[k]);
+	pr_info("%llu callbacks, %llu async -EBUSY, %llu offline targets\n",
+		handled, ebusy, offline);
+	pr_info("done: %llu calls, %llu errors\n", c, e);
+
+	calls = c;
+	errors = e;
+	callbacks = handled;
+	/* results visible before done: pairs with sysfs readers' ordering */
+	smp_wmb();
+	WRITE_ONCE(done, 1);
+}
+
+static int wl_manage(void *unused)
+{
+	unsigned long next_stat = jiffies + stat_interval_s * HZ;
+	int i;
+
+	for (i = 0; i < wl_nr_threads; i++)
+		wake_up_process(wl_threads[i].task);
+
+	while (!kthread_should_stop() &&
+	       (!duration_s || time_before(jiffies, wl_deadline))) {
+		msleep_interruptible(200);
+		if (stat_interval_s && time_after_eq(jiffies, next_stat)) {
+			u64 c, e, exp;
+
+			wl_totals(&c, &e, &exp);
+			calls = c;
+			errors = e;
+			pr_info("progress: %llu calls, %llu errors\n", c, e);
+			next_stat = jiffies + stat_interval_s * HZ;
+		}
+	}
+	wl_finish();
+
+	while (!kthread_should_stop()) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (!kthread_should_stop())
+			schedule();
+		__set_current_state(TASK_RUNNING);
+	}
+	return 0;
+}
+
+static void wl_free_threads(void)
+{
+	int i;
+
+	for (i = 0; i < wl_nr_threads; i++)
+		free_cpumask_var(wl_threads[i].mask);
+	kfree(wl_threads);
+	wl_threads = NULL;
+}
+
+static int __init wl_init(void)
+{
+	int cpu, i, n = 0, ret;
+
+	if (nthreads < 1 || nthreads > 64 || duration_s < 0 ||
+	    delay_us < 0 || stat_interval_s < 0)
+		return -EINVAL;
+
+	cpus_read_lock();
+	wl_nr_threads = num_online_cpus() * nthreads;
+	wl_threads = kcalloc(wl_nr_threads, sizeof(*wl_threads), GFP_KERNEL);
+	if (!wl_threads) {
+		cpus_read_unlock();
+		return -ENOMEM;
+	}
+	for_each_online_cpu(cpu) {
+		for (i = 0; i < nthreads && n < wl_nr_threads; i++, n++) {
+			struct wl_thread *t = &wl_threads[n];
+
+			t->cpu = cpu;
+			t->rng = get_random_u64() | 1;
+			t->nowait_req.expect_cpu = -1;
+			INIT_CSD(&t->csd, wl_handler, &t->nowait_req);
+			if (!zalloc_cpumask_var(&t->mask, GFP_KERNEL)) {
+				ret = -ENOMEM;
+				goto fail;
+			}
+			t->task = kthread_create(wl_worker, t, "cs_wl/%d:%d",
+						 cpu, i);
+			if (IS_ERR(t->task)) {
+				ret = PTR_ERR(t->task);
+				t->task = NULL;
+				goto fail;
+			}
+			kthread_bind(t->task, cpu);
+		}
+	}
+	cpus_read_unlock();
+	wl_nr_threads = n;
+
+	wl_deadline = jiffies + (unsigned long)duration_s * HZ;
+	wl_manager = kthread_run(wl_manage, NULL, "cs_wl_manager");
+	if (IS_ERR(wl_manager)) {
+		ret = PTR_ERR(wl_manager);
+		wl_manager = NULL;
+		goto fail_unlocked;
+	}
+	pr_info("started: %d threads on %u CPUs for %d s, opmask 0x%x\n",
+		wl_nr_threads, num_online_cpus(), duration_s, opmask);
+	return 0;
+
+fail:
+	cpus_read_unlock();
+fail_unlocked:
+	for (i = 0; i < wl_nr_threads; i++)
+		if (wl_threads[i].task)
+			kthread_stop(wl_threads[i].task);
+	wl_free_threads();
+	return ret;
+}
+
+static void __exit wl_exit(void)
+{
+	/* The manager stops the workers and drains callbacks if needed. */
+	kthread_stop(wl_manager);
+	wl_free_threads();
+}
+
+module_init(wl_init);
+module_exit(wl_exit);
 MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("crashsafe: CSD/IPI workload generator (scftorture-like)");

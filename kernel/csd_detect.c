@@ -1,8 +1,570 @@
 // SPDX-License-Identifier: GPL-2.0
-/* STUB: to be replaced by its owner. */
-#include <linux/errno.h>
-#include "crashsafe.h"
+/*
+ * Non-responsive CSD detection.
+ *
+ * The sending CPU records every csd it queues (cs_csd_track(), from the
+ * queue hook) in a small per-CPU table that only it writes. Its heartbeat
+ * hrtimer calls cs_csd_check(), which still fires while the sender spins
+ * in csd_lock_wait() (interrupts on, preemption off): a csd still locked
+ * with the same func after csd_timeout_ms is reported once, with the
+ * target's state captured by NMI, the verdict, and the relevant ring
+ * entries, into the crash record and the NMI-safe log. With
+ * panic_on_csd_hang the report ends in panic(), so kdump catches it.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-int cs_detect_init(void) { return 0; }
-void cs_detect_exit(void) { }
-void cs_csd_check(u64 now_seq) { }
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/percpu.h>
+#include <linux/smp.h>
+#include <linux/irqflags.h>
+#include <linux/uaccess.h>
+#include <linux/math64.h>
+#include <linux/hrtimer.h>
+#include <linux/panic.h>
+#include <linux/kernel.h>
+#include <asm/processor-flags.h>
+
+#include "crashsafe.h"
+#include "csd.h"
+#include "seq.h"
+
+static unsigned int csd_timeout_ms = 5000;
+module_param(csd_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(csd_timeout_ms, "report a CSD request waiting this long (ms)");
+
+static bool panic_on_csd_hang;
+module_param(panic_on_csd_hang, bool, 0644);
+MODULE_PARM_DESC(panic_on_csd_hang, "panic after reporting a non-responsive CSD");
+
+static unsigned int csd_poll_ms;
+module_param(csd_poll_ms, uint, 0444);
+MODULE_PARM_DESC(csd_poll_ms, "own per-CPU check timer period (ms), 0: heartbeat drives the checks");
+
+#define CS_TRACK_SLOTS	32
+#define CS_REPORT_EV	40	/* ring entries in one report */
+#define CS_REPORT_SIDE	8	/* newest relevant events per side */
+#define CS_PANIC_DELAY_MS 1000	/* report, then panic this much later */
+
+struct cs_track {
+	unsigned long csd;
+	unsigned long func;
+	unsigned long info;
+	unsigned long callsite;
+	u64 seq;		/* when queued */
+	u64 waited;		/* ns waited when reported */
+	u64 panic_at;		/* seq to panic at, 0: no panic */
+	u32 id;			/* #N once reported */
+	int hang;		/* hang slot once reported, -1 none */
+	u16 dst;
+	u8 used;
+	u8 reported;
+};
+
+struct cs_track_cpu {
+	struct cs_track t[CS_TRACK_SLOTS];
+	unsigned int next;
+	unsigned int busy;	/* table being changed on this CPU */
+	struct cs_event ev[CS_REPORT_EV];
+	struct cs_capture scratch;
+};
+
+static DEFINE_PER_CPU(struct cs_track_cpu, cs_tracks);
+static atomic_t cs_hang_ids = ATOMIC_INIT(0);
+static bool cs_detect_ready;
+
+unsigned int cs_csd_hang_count(void)
+{
+	return atomic_read(&cs_hang_ids);
+}
+
+/* Any context: racy snapshot for debugfs. */
+unsigned int cs_csd_outstanding(int cpu)
+{
+	struct cs_track_cpu *tc = per_cpu_ptr(&cs_tracks, cpu);
+	unsigned int i, n = 0;
+
+	for (i = 0; i < CS_TRACK_SLOTS; i++)
+		n += READ_ONCE(tc->t[i].used);
+	return n;
+}
+
+/* Any context: TSC cycles to ns. */
+static u64 cs_cycles_to_ns(u64 cyc)
+{
+	u32 khz = cs_root ? cs_root->tsc_khz : 0;
+
+	if (!khz)
+		return cyc;
+	return mul_u64_u32_div(cyc, 1000000, khz);
+}
+
+/*
+ * Any context: sender side, a csd was just queued. Kprobe handlers on
+ * int3 look like NMI context, so nesting is caught with tc->busy instead
+ * (real NMIs never queue SYNC/ASYNC csds).
+ */
+void cs_csd_track(int dst, unsigned long func, unsigned long info,
+		  unsigned long csd, unsigned long callsite)
+{
+	struct cs_track_cpu *tc;
+	struct cs_track *t = NULL;
+	unsigned long flags;
+	unsigned int i;
+
+	if (!READ_ONCE(cs_detect_ready))
+		return;
+	local_irq_save(flags);
+	tc = this_cpu_ptr(&cs_tracks);
+	if (tc->busy)
+		goto out;
+	tc->busy = 1;
+	barrier();
+	for (i = 0; i < CS_TRACK_SLOTS; i++) {
+		struct cs_track *c = &tc->t[i];
+
+		if (c->used && c->csd == csd) {
+			t = c;
+			break;
+		}
+		if (!c->used && !t)
+			t = c;
+	}
+	if (!t) {
+		/* Full: evict round-robin, but never a reported stall. */
+		for (i = 0; i < CS_TRACK_SLOTS; i++) {
+			struct cs_track *c = &tc->t[tc->next++ % CS_TRACK_SLOTS];
+
+			if (!c->reported) {
+				t = c;
+				break;
+			}
+		}
+	}
+	if (t) {
+		t->csd = csd;
+		t->func = func;
+		t->info = info;
+		t->callsite = callsite;
+		t->seq = cs_seq_now();
+		t->dst = dst;
+		t->id = 0;
+		t->hang = -1;
+		t->reported = 0;
+		t->panic_at = 0;
+		WRITE_ONCE(t->used, 1);
+	}
+	barrier();
+	tc->busy = 0;
+out:
+	local_irq_restore(flags);
+}
+
+/* Any context: read and validate ring entry @n of @r into @out. */
+static bool cs_ring_get(struct cs_ring *r, u64 n, struct cs_event *out)
+{
+	memcpy(out, &r->ev[n & (r->nr_entries - 1)], sizeof(*out));
+	barrier();
+	return out->check && out->check == cs_event_check(out);
+}
+
+static bool cs_is_sender_ev(u8 type)
+{
+	return type == CS_EV_QUEUE || type == CS_EV_IPI ||
+	       type == CS_EV_NOIPI || type == CS_EV_PING ||
+	       type == CS_EV_PINGED;
+}
+
+static bool cs_is_receiver_ev(u8 type)
+{
+	return type == CS_EV_GOTIPI || type == CS_EV_HANDLE ||
+	       type == CS_EV_DEQUEUE || type == CS_EV_HDLEND ||
+	       type == CS_EV_IDLE;
+}
+
+struct cs_analysis {
+	u64 queue_seq;		/* QUEUE event of this csd, 0 unknown */
+	u64 ipi_seq;		/* first IPI to dst after queue_seq */
+	u64 noipi_seq;		/* NOIPI to dst after queue_seq */
+	u64 gotipi_seq;		/* newest GOTIPI on dst */
+	bool busy;		/* dst in a callback/flush without its end */
+	struct cs_event busy_ev;
+};
+
+/* Hard-IRQ context: add an event to the report selection, deduplicated. */
+static void cs_pick(struct cs_track_cpu *tc, unsigned int *nr,
+		    const struct cs_event *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < *nr; i++)
+		if (tc->ev[i].seq == e->seq && tc->ev[i].cpu == e->cpu)
+			return;
+	if (*nr < CS_REPORT_EV)
+		tc->ev[(*nr)++] = *e;
+}
+
+/*
+ * Hard-IRQ context: pick the newest relevant events of one side, each
+ * with the event just before it in the same ring.
+ */
+static void cs_pick_side(struct cs_track_cpu *tc, unsigned int *nr,
+			 struct cs_ring *r, int peer, bool sender)
+{
+	u64 head = READ_ONCE(r->head), i, lim;
+	struct cs_event e, prev;
+	unsigned int got = 0;
+
+	lim = min_t(u64, head, r->nr_entries - 1);
+	for (i = 1; i <= lim && got < CS_REPORT_SIDE; i++) {
+		if (!cs_ring_get(r, head - i, &e))
+			continue;
+		if (sender ? !(cs_is_sender_ev(e.type) &&
+			       (e.dst == peer || e.dst == CS_NO_CPU)) :
+			     !cs_is_receiver_ev(e.type))
+			continue;
+		got++;
+		cs_pick(tc, nr, &e);
+		if (i < lim && cs_ring_get(r, head - i - 1, &prev))
+			cs_pick(tc, nr, &prev);
+	}
+}
+
+/* Hard-IRQ context: what the rings say about this request. */
+static void cs_analyse(struct cs_track *t, int src, struct cs_analysis *a)
+{
+	struct cs_ring *rs = cs_ring_of(src), *rd = cs_ring_of(t->dst);
+	bool seen_end = false;
+	struct cs_event e;
+	u64 head, i, lim;
+
+	memset(a, 0, sizeof(*a));
+	if (rs) {
+		head = READ_ONCE(rs->head);
+		lim = min_t(u64, head, rs->nr_entries);
+		for (i = 1; i <= lim; i++) {
+			if (!cs_ring_get(rs, head - i, &e))
+				continue;
+			if (e.seq < t->seq && e.type == CS_EV_QUEUE &&
+			    e.csd == t->csd && e.dst == t->dst) {
+				a->queue_seq = e.seq;
+				break;
+			}
+			if (e.dst != t->dst)
+				continue;
+			if (e.type == CS_EV_IPI)
+				a->ipi_seq = e.seq;
+			else if (e.type == CS_EV_NOIPI)
+				a->noipi_seq = e.seq;
+		}
+		if (!a->queue_seq) {
+			/* Queue event overwritten: only trust the wait. */
+			a->ipi_seq = 0;
+			a->noipi_seq = 0;
+		}
+	}
+	if (!rd)
+		return;
+	head = READ_ONCE(rd->head);
+	lim = min_t(u64, head, rd->nr_entries);
+	for (i = 1; i <= lim; i++) {
+		if (!cs_ring_get(rd, head - i, &e))
+			continue;
+		if (e.type == CS_EV_GOTIPI && !a->gotipi_seq)
+			a->gotipi_seq = e.seq;
+		if (e.type == CS_EV_HDLEND && !a->busy)
+			seen_end = true;
+		if ((e.type == CS_EV_HANDLE || e.type == CS_EV_IDLE) &&
+		    !seen_end && !a->busy) {
+			a->busy = true;
+			a->busy_ev = e;
+		}
+		if (a->gotipi_seq && (a->busy || seen_end))
+			break;
+	}
+}
+
+static const char * const cs_verdict_names[] = {
+	[CS_VERDICT_UNKNOWN]	= "unknown",
+	[CS_VERDICT_IRQS_OFF]	= "irqs_off",
+	[CS_VERDICT_LOST_IPI]	= "lost_ipi",
+	[CS_VERDICT_NOIPI]	= "noipi",
+	[CS_VERDICT_BUSY_PRIOR]	= "busy_prior",
+	[CS_VERDICT_BUSY_THIS]	= "busy_this",
+};
+
+/* Hard-IRQ context: decide, record, log and maybe panic. */
+static void cs_csd_report(struct cs_track *t, u64 now, u64 waited)
+{
+	struct cs_track_cpu *tc = this_cpu_ptr(&cs_tracks);
+	int src = smp_processor_id(), dst = t->dst;
+	u64 irqs_off, qseq;
+	struct cs_csd_hang *h;
+	struct cs_capture *cap;
+	struct cs_analysis a;
+	bool off = false, on = false;
+	unsigned int nr = 0, i, j;
+	u32 verdict, state = 0, id;
+	unsigned long prior = 0;
+	struct cs_ring *r;
+
+	id = atomic_inc_return(&cs_hang_ids);
+	t->id = id;
+	t->reported = 1;
+	h = cs_hang_slot(id - 1);
+	if (h) {
+		t->hang = id - 1;
+		memset(h, 0, sizeof(*h));
+		cap = &h->target;
+	} else {
+		cap = &tc->scratch;
+		memset(cap, 0, sizeof(*cap));
+	}
+	cs_nmi_capture(dst, cap, 10000);
+	irqs_off = cs_irqs_off_ns(dst, now);
+	cs_analyse(t, src, &a);
+	qseq = a.queue_seq ? a.queue_seq : t->seq;
+
+	if (cap->flags & CS_CAP_VALID) {
+		if (cap->regs.flags & X86_EFLAGS_IF)
+			on = true;
+		else
+			off = true;
+	}
+	if (irqs_off != ~0ULL) {
+		if (irqs_off >= waited)
+			off = true;
+		else if (!off)
+			on = true;
+	}
+
+	if (a.busy) {
+		prior = a.busy_ev.func;
+		if ((a.busy_ev.csd && a.busy_ev.csd == t->csd) ||
+		    (!a.busy_ev.csd && a.busy_ev.seq > qseq))
+			state = CS_VERDICT_BUSY_THIS;
+		else
+			state = CS_VERDICT_BUSY_PRIOR;
+		verdict = state;
+	} else if (off) {
+		verdict = CS_VERDICT_IRQS_OFF;
+	} else if (a.ipi_seq && a.gotipi_seq < a.ipi_seq && on) {
+		verdict = CS_VERDICT_LOST_IPI;
+	} else if (a.queue_seq && !a.ipi_seq) {
+		verdict = CS_VERDICT_NOIPI;
+	} else {
+		verdict = CS_VERDICT_UNKNOWN;
+	}
+
+	if (h) {
+		h->id = id;
+		h->flags = CS_HANG_VALID;
+		h->source_cpu = src;
+		h->target_cpu = dst;
+		h->verdict = verdict;
+		h->target_state = state;
+		h->func = t->func;
+		h->info = t->info;
+		h->csd = t->csd;
+		h->callsite = t->callsite;
+		h->queued_seq = qseq;
+		h->detected_seq = now;
+		h->waited_ns = waited;
+		h->target_irqs_off_ns = irqs_off;
+		h->prior_func = prior;
+		h->check = CS_SEAL(h, struct cs_csd_hang);
+	}
+
+	cs_log("csd: Detected non-responsive CSD lock (#%u) on CPU#%d, waiting %llu ns for CPU#%02d %pS(%ps).\n",
+	       id, src, waited, dst, (void *)t->func, (void *)t->info);
+	if (state == CS_VERDICT_BUSY_PRIOR)
+		cs_log("csd: CSD lock (#%u) handling prior %pS request.\n",
+		       id, (void *)prior);
+	else
+		cs_log("csd: CSD lock (#%u) %s.\n", id,
+		       state ? "handling this request" : "unresponsive");
+	if (irqs_off != ~0ULL)
+		cs_log("csd: CSD lock (#%u) verdict %s: CPU#%d irqs off >= %llu ns, %s, ipi %s, gotipi %s\n",
+		       id, cs_verdict_names[verdict], dst, irqs_off,
+		       cap->flags & CS_CAP_VALID ?
+		       (off ? "captured with irqs off" : "captured with irqs on") :
+		       "no capture",
+		       a.ipi_seq ? "sent" : "not sent",
+		       a.gotipi_seq > qseq ? "since" : "none since");
+	else
+		cs_log("csd: CSD lock (#%u) verdict %s: CPU#%d %s, ipi %s, gotipi %s\n",
+		       id, cs_verdict_names[verdict], dst,
+		       cap->flags & CS_CAP_VALID ?
+		       (off ? "captured with irqs off" : "captured with irqs on") :
+		       "no capture",
+		       a.ipi_seq ? "sent" : "not sent",
+		       a.gotipi_seq > qseq ? "since" : "none since");
+	if (cap->flags & CS_CAP_VALID)
+		cs_log("csd: CPU#%d RIP %pS flags 0x%llx\n", dst,
+		       (void *)(unsigned long)cap->regs.ip,
+		       (unsigned long long)cap->regs.flags);
+
+	r = cs_ring_of(src);
+	if (r)
+		cs_pick_side(tc, &nr, r, dst, true);
+	r = cs_ring_of(dst);
+	if (r)
+		cs_pick_side(tc, &nr, r, dst, false);
+	/* Insertion sort by seq: nr is small. */
+	for (i = 1; i < nr; i++) {
+		struct cs_event k = tc->ev[i];
+
+		for (j = i; j > 0 && tc->ev[j - 1].seq > k.seq; j--)
+			tc->ev[j] = tc->ev[j - 1];
+		tc->ev[j] = k;
+	}
+	for (i = 0; i < nr; i++) {
+		struct cs_event *e = &tc->ev[i];
+
+		if (e->func)
+			cs_log("csd: cnt(%llx): %04x->%04x %s %ps\n",
+			       e->seq, e->src, e->dst, cs_event_name(e->type),
+			       (void *)(unsigned long)e->func);
+		else
+			cs_log("csd: cnt(%llx): %04x->%04x %s\n", e->seq,
+			       e->src, e->dst, cs_event_name(e->type));
+	}
+	cs_log("csd: cnt now: %llx\n", now);
+
+	t->waited = waited;
+	if (READ_ONCE(panic_on_csd_hang)) {
+		u32 khz = cs_root->tsc_khz ? cs_root->tsc_khz : 1000000;
+
+		/* Give the log flusher a moment to put the report out. */
+		t->panic_at = now + (u64)khz * CS_PANIC_DELAY_MS;
+	}
+}
+
+/* Hard-IRQ context: mark the record and panic for a reported stall. */
+static void cs_csd_panic(struct cs_track *t)
+{
+	struct cs_csd_hang *h = t->hang >= 0 ? cs_hang_slot(t->hang) : NULL;
+	struct cs_crash *crash = cs_crash_area();
+
+	if (h) {
+		h->flags |= CS_HANG_PANICKED;
+		h->check = CS_SEAL(h, struct cs_csd_hang);
+		if (crash) {
+			crash->hang_index = t->hang;
+			crash->check = CS_SEAL(crash, struct cs_crash);
+		}
+	}
+	panic("csd: Detected non-responsive CSD lock (#%u) on CPU#%d, waiting %llu ns for CPU#%02d %pS(%ps).\n",
+	      t->id, smp_processor_id(), t->waited, t->dst, (void *)t->func,
+	      (void *)t->info);
+}
+
+/* Hard-IRQ context (heartbeat hrtimer): check this CPU's csds. */
+void cs_csd_check(u64 now_seq)
+{
+	struct cs_track_cpu *tc;
+	u64 timeout_ns, now;
+	unsigned long flags;
+	unsigned int i;
+
+	if (!READ_ONCE(cs_detect_ready) || in_nmi())
+		return;
+	now = cs_seq_now();
+	if (now_seq > now)
+		now = now_seq;
+	timeout_ns = (u64)READ_ONCE(csd_timeout_ms) * NSEC_PER_MSEC;
+	local_irq_save(flags);
+	tc = this_cpu_ptr(&cs_tracks);
+	if (tc->busy)
+		goto out;
+	tc->busy = 1;
+	barrier();
+	for (i = 0; i < CS_TRACK_SLOTS; i++) {
+		struct cs_track *t = &tc->t[i];
+		unsigned long hdr[3];
+		u64 waited;
+
+		if (!t->used)
+			continue;
+		waited = now > t->seq ? cs_cycles_to_ns(now - t->seq) : 0;
+		if (copy_from_kernel_nofault(hdr, (void *)t->csd, sizeof(hdr)) ||
+		    !(hdr[CS_CSD_FLAGS_OFF / 8] & CSD_FLAG_LOCK) ||
+		    hdr[CS_CSD_FUNC_OFF / 8] != t->func) {
+			/* Done (or the csd memory moved on). */
+			if (t->reported) {
+				struct cs_csd_hang *h = t->hang >= 0 ?
+					cs_hang_slot(t->hang) : NULL;
+
+				if (h) {
+					h->flags |= CS_HANG_RESOLVED;
+					h->check = CS_SEAL(h, struct cs_csd_hang);
+				}
+				cs_log("csd: CSD lock (#%u) released after %llu ns.\n",
+				       t->id, waited);
+			}
+			WRITE_ONCE(t->used, 0);
+			continue;
+		}
+		if (!t->reported && waited >= timeout_ns)
+			cs_csd_report(t, now, waited);
+		else if (t->reported && t->panic_at && now >= t->panic_at &&
+			 READ_ONCE(panic_on_csd_hang))
+			cs_csd_panic(t);
+	}
+	barrier();
+	tc->busy = 0;
+out:
+	local_irq_restore(flags);
+}
+
+static DEFINE_PER_CPU(struct hrtimer, cs_poll_timer);
+static struct cpumask cs_poll_cpus;
+
+/* Hard-IRQ context. */
+static enum hrtimer_restart cs_poll_fn(struct hrtimer *timer)
+{
+	cs_csd_check(cs_seq_now());
+	hrtimer_forward_now(timer, ms_to_ktime(csd_poll_ms));
+	return HRTIMER_RESTART;
+}
+
+static void cs_poll_start(void *unused)
+{
+	struct hrtimer *t = this_cpu_ptr(&cs_poll_timer);
+
+	hrtimer_init(t, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
+	t->function = cs_poll_fn;
+	hrtimer_start(t, ms_to_ktime(csd_poll_ms), HRTIMER_MODE_REL_PINNED_HARD);
+	cpumask_set_cpu(smp_processor_id(), &cs_poll_cpus);
+}
+
+int cs_detect_init(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct cs_track_cpu *tc = per_cpu_ptr(&cs_tracks, cpu);
+		int i;
+
+		for (i = 0; i < CS_TRACK_SLOTS; i++)
+			tc->t[i].hang = -1;
+	}
+	cs_root->csd_timeout_ms = csd_timeout_ms;
+	cs_record_reseal();
+	WRITE_ONCE(cs_detect_ready, true);
+	if (csd_poll_ms)
+		on_each_cpu(cs_poll_start, NULL, 1);
+	return 0;
+}
+
+void cs_detect_exit(void)
+{
+	int cpu;
+
+	WRITE_ONCE(cs_detect_ready, false);
+	if (!csd_poll_ms)
+		return;
+	for_each_cpu(cpu, &cs_poll_cpus)
+		hrtimer_cancel(per_cpu_ptr(&cs_poll_timer, cpu));
+	cpumask_clear(&cs_poll_cpus);
+}

@@ -31,6 +31,13 @@ enum dump_format {
 struct dump *dump_open(const char *path, char *err, size_t errlen);
 void dump_close(struct dump *d);
 
+/*
+ * A problem dump_open() worked around, one line (e.g. "flattened dump
+ * truncated at byte N (no end marker)", "ELF dump truncated: ..."): the
+ * dump is read as far as it goes and reads past the end fail. NULL if none.
+ */
+const char *dump_warning(const struct dump *d);
+
 enum dump_format dump_format(const struct dump *d);
 const char *dump_format_name(const struct dump *d);
 
@@ -45,22 +52,47 @@ int dump_vmcoreinfo_u64(struct dump *d, const char *key, uint64_t *out);
 
 const char *dump_release(struct dump *d);	/* OSRELEASE, "" if unknown */
 
-/* CPUs with NT_PRSTATUS notes in the dump, and their registers. */
+/*
+ * CPUs with NT_PRSTATUS notes in the dump, and their registers. @cpu is
+ * the index of the note (libkdumpfile's cpu.N); it equals the CPU number
+ * when every CPU up to it saved a note (a CPU that never stopped leaves
+ * an empty note, which the kernel drops from /proc/vmcore).
+ */
 int dump_nr_cpus(struct dump *d);
 int dump_cpu_regs(struct dump *d, int cpu, struct cs_regs *regs);
+/* pr_pid of that note: the task running there (0 = idle). 0 or -1. */
+int dump_cpu_pid(struct dump *d, int cpu, uint32_t *pid);
 
 /* The kernel log (printk ring buffer via VMCOREINFO), in order. */
 struct dump_log_line {
 	uint64_t ts_nsec;
 	uint32_t caller_id;	/* as printk: bit 31 set = CPU, else task id */
-	uint8_t level;
-	char *text;		/* NUL-terminated, owned by the dump */
+	uint8_t level;		/* 0..7 (printk_info's level bits) */
+	/*
+	 * NUL-terminated, owned by the dump; as makedumpfile --dump-dmesg
+	 * prints it: bytes neither printable nor space as \xNN. May contain
+	 * '\n' (multi-line records; makedumpfile indents the continuation
+	 * lines by the width of the "[    1.234567] " prefix) and may end
+	 * with '\n' (a record printed with an extra newline).
+	 */
+	char *text;
 };
 /* 0 and the lines, or -1 with a reason. Lines live until dump_close(). */
 int dump_log(struct dump *d, const struct dump_log_line **lines, size_t *n,
 	     char *err, size_t errlen);
 
-/* "Kernel panic - not syncing: MSG" from the log: MSG and the CPU, or -1. */
+/*
+ * The crash reason from the log: MSG of the first "Kernel panic - not
+ * syncing: MSG" (trailing newlines/spaces removed: equal to what
+ * makedumpfile --dump-dmesg shows after the prefix). Without a panic()
+ * line (crash_kexec() straight from an oops), the whole last
+ * "sysrq: Trigger a crash" line, else the first "BUG: ", "Oops: ",
+ * "kernel BUG at " or "general protection fault" line.
+ * *cpu: from the line's caller_id when printed in CPU context, else from
+ * the "CPU: N ..." header dump_stack() prints next for the same task,
+ * else the NT_PRSTATUS note whose pid is that task; -1 if unknown.
+ * Returns 0 (msg lives until dump_close()), or -1 if none found.
+ */
 int dump_panic(struct dump *d, const char **msg, int *cpu);
 
 /*

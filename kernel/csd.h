@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internals shared by the CSD/IPI recording files (csd_ring.c,
+ * csd_hooks_tp.c, csd_hooks_kp.c, csd_detect.c, debugfs.c).
+ */
+#ifndef _CRASHSAFE_CSD_H
+#define _CRASHSAFE_CSD_H
+
+#include <linux/types.h>
+#include "crashsafe.h"
+
+/* record.c */
+extern unsigned int cs_ring_size;
+extern unsigned int cs_log_slots;
+/* Process context: recompute root->check after changing root fields. */
+void cs_record_reseal(void);
+
+/* csd_hooks_kp.c: 6.1 kprobe hooks */
+int cs_kp_init(void);
+void cs_kp_exit(void);
+
+/* csd_ring.c: names of enum cs_event_type, "?" if unknown */
+const char *cs_event_name(unsigned int type);
+
+/* Offsets in call_single_data_t / irq_work used by the hooks. */
+#define CS_CSD_FLAGS_OFF	8
+#define CS_CSD_FUNC_OFF		16
+#define CS_CSD_INFO_OFF		24
+
+/* csd_detect.c: number of hangs detected so far, for debugfs status */
+unsigned int cs_csd_hang_count(void);
+unsigned int cs_csd_outstanding(int cpu);
+
+#endif /* _CRASHSAFE_CSD_H */

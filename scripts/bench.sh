@@ -1,0 +1,143 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# `make bench`: run the "bench" guest scenario (scripts/scenarios/bench.sh)
+# on each kernel and print, from the same run:
+#   - crashsafe's recorder cs_event() cost per event next to the removed
+#     upstream design (one global cmpxchg counter per event + per-CPU store),
+#     all CPUs recording at once, and their ratio;
+#   - the smp_call_function_single() IPI round trip without crashsafe.ko,
+#     with it, and the ratio.
+# Then scripts/bench-csdextract.sh, if present (csdextract vs makedumpfile).
+#
+#   scripts/bench.sh [--kernels "6.12 6.1"] [--cpus 2] [--out DIR]
+#                    [--events N] [--ipi-calls N] [--reps N] [--no-build]
+# QEMU TCG numbers: compare within a row (same guest, same run), not with
+# bare-metal figures.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+kernels="6.12 6.1"
+cpus=2
+out=${BENCH_OUT:-/tmp/crashsafe-bench-$(date +%Y%m%d-%H%M%S)}
+declare -a xargs=() hargs=()
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernels) kernels=$2; shift 2 ;;
+	--cpus) cpus=$2; shift 2 ;;
+	--out) out=$2; shift 2 ;;
+	--events) xargs+=(--arg "events=$2"); shift 2 ;;
+	--ipi-calls) xargs+=(--arg "ipi_calls=$2"); shift 2 ;;
+	--reps) xargs+=(--arg "reps=$2"); shift 2 ;;
+	--no-build) hargs+=(--no-build); shift ;;
+	-h|--help) sed -n '3,16s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+done
+mkdir -p "$out"
+
+# summarize CONSOLE: one "|"-separated row from the result lines:
+# rec base ratio rec_min base_min ratio_of_min ipi_nomod ipi_mod ipi_ratio
+#   ipi_nomod_min ipi_mod_min ipi_min_ratio rounds (IPI: medians over rounds)
+summarize() {
+	tr -d '\r' < "$1" | awk '
+	function med(a, n,   i, j, t) {
+		for (i = 1; i <= n; i++)
+			for (j = i + 1; j <= n; j++)
+				if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+		if (n == 0) return ""
+		return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	function kv(key,   i, f) {
+		for (i = 1; i <= NF; i++) {
+			split($i, f, "=")
+			if (f[1] == key) return f[2]
+		}
+		return ""
+	}
+	function fmt(x) { return x == "" ? "-" : sprintf("%.1f", x) }
+	function rat(x, y) { return (x == "" || y == "" || y <= 0) ? "-" : sprintf("%.3f", x / y) }
+	/scenario: bench phase=/ && / bench: / {
+		ph = $0; sub(/.*phase=/, "", ph); sub(/ .*/, "", ph)
+		if (ph == "events" && kv("recorder_ns_per_event") != "") {
+			rec = kv("recorder_ns_per_event"); base = kv("baseline_ns_per_event")
+			ratio = kv("ratio"); rmin = kv("recorder_min_ns")
+			bmin = kv("baseline_min_ns"); qmin = kv("ratio_of_min")
+		}
+		if (kv("ipi_roundtrip_ns") != "") {
+			if (ph ~ /^nomod/) {
+				n0++; m0[n0] = kv("ipi_roundtrip_ns") + 0
+				p0[n0] = kv("ipi_roundtrip_min_ns") + 0
+			} else if (ph ~ /^mod/) {
+				n1++; m1[n1] = kv("ipi_roundtrip_ns") + 0
+				p1[n1] = kv("ipi_roundtrip_min_ns") + 0
+			}
+		}
+	}
+	END {
+		a = med(m0, n0); b = med(m1, n1); min0 = med(p0, n0); min1 = med(p1, n1)
+		printf "%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%d\n",
+			fmt(rec), fmt(base), (ratio == "" ? "-" : ratio), fmt(rmin), fmt(bmin),
+			(qmin == "" ? "-" : qmin), fmt(a), fmt(b), rat(b, a),
+			fmt(min0), fmt(min1), rat(min1, min0), (n0 < n1 ? n0 : n1)
+	}'
+}
+
+rc=0
+rows=()
+for k in $kernels; do
+	d=$out/$k
+	echo "== bench on $k, $cpus cpus -> $d"
+	if ! "$top/scripts/qemu-kdump.sh" --kernel "$k" --cpus "$cpus" \
+		--scenario bench "${hargs[@]+"${hargs[@]}"}" \
+		"${xargs[@]+"${xargs[@]}"}" --out "$d"; then
+		echo "bench.sh: guest run on $k failed (see $d/console.log)" >&2
+		rc=1
+	fi
+	c=$d/console.log
+	[ -f "$c" ] || { rows+=("$k|$cpus|-|-|-|-|-|-|-|-|-|-|-|-|0"); continue; }
+	echo "-- raw result lines ($k):"
+	grep -a "scenario: bench " "$c" | sed 's/\r$//; s/^/   /'
+
+	row=$(summarize "$c")
+	IFS='|' read -r f_rec _ _ _ _ _ f_i0 f_i1 _ <<<"$row"
+	if [ "$f_rec" = - ] || [ "$f_i0" = - ] || [ "$f_i1" = - ]; then
+		echo "bench.sh: $k: result lines missing (see $c)" >&2
+		rc=1
+	fi
+	rows+=("$k|$cpus|$row")
+done
+
+echo
+echo "crashsafe bench: QEMU TCG guest, every CPU busy at once, all numbers of a row from one guest run"
+echo
+echo "1) recorder cost per event: crashsafe cs_event() vs the removed upstream design"
+echo "   (v5.13 csdlock_debug=ext: one global cmpxchg counter per event + per-CPU store)"
+printf '%-6s %4s | %12s %12s %9s | %12s %12s %9s\n' kernel cpus \
+	"recorder ns" "baseline ns" "base/rec" "rec min ns" "base min ns" "min ratio"
+for r in "${rows[@]}"; do
+	IFS='|' read -r k n a b q amin bmin qmin _ <<<"$r"
+	printf '%-6s %4s | %12s %12s %9s | %12s %12s %9s\n' "$k" "$n" "$a" "$b" "$q" "$amin" "$bmin" "$qmin"
+done
+echo "   median over repetitions; base/rec = median of back-to-back pair ratios; > 1 means the recorder is cheaper"
+echo
+echo "2) IPI round trip, smp_call_function_single(next cpu, empty, wait=1), without / with crashsafe.ko"
+printf '%-6s %4s %6s | %12s %12s %9s | %12s %12s %9s\n' kernel cpus rounds \
+	"no-mod ns" "mod ns" "mod/nomod" "no-mod min" "mod min" "min ratio"
+for r in "${rows[@]}"; do
+	IFS='|' read -r k n _ _ _ _ _ _ i0 i1 iq i0m i1m iqm nr <<<"$r"
+	printf '%-6s %4s %6s | %12s %12s %9s | %12s %12s %9s\n' "$k" "$n" "$nr" "$i0" "$i1" "$iq" "$i0m" "$i1m" "$iqm"
+done
+echo "   median over alternating load/unload rounds of each run's median (ns) and of each run's"
+echo "   fastest repetition (min); on a busy host the min columns are the ones to trust"
+
+if [ -x "$top/scripts/bench-csdextract.sh" ]; then
+	echo
+	echo "== scripts/bench-csdextract.sh"
+	"$top/scripts/bench-csdextract.sh" || rc=1
+elif [ -f "$top/scripts/bench-csdextract.sh" ]; then
+	echo
+	echo "== scripts/bench-csdextract.sh"
+	bash "$top/scripts/bench-csdextract.sh" || rc=1
+fi
+exit $rc

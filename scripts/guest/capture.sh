@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: GPL-2.0
+# Capture-kernel side of the QEMU harness; sourced by /init (busybox ash)
+# when /proc/vmcore exists.  Everything lands in the 9p share /out:
+#   report-capture.txt   csdextract /proc/vmcore (also echoed to the console)
+#   csdextract-capture.rc  its exit code
+#   vmcore               makedumpfile -c -d 31
+#   vmcore.elf           makedumpfile -E -d 31   (SAVE_ELF=1)
+#   vmcore.flat          makedumpfile -F -c -d 31 (KEEP_FLAT=1)
+#   dmesg.txt            makedumpfile --dump-dmesg
+#   capture.status       one "step rc" line per step
+
+capture_main() {
+	say "crashsafe-capture: start ($KVER, cmdline: $(cat /proc/cmdline))"
+	load_9p
+	if ! grep -q " /out " /proc/mounts; then
+		say "crashsafe-capture: no 9p share, nothing can be saved"
+		return 1
+	fi
+	: > /out/capture.status
+	if [ -x /usr/bin/csdextract ]; then
+		say "crashsafe-capture: running csdextract /proc/vmcore"
+		# Bounded: the dump matters more than the report.
+		timeout 150 csdextract /proc/vmcore > /out/report-capture.txt 2> /out/report-capture.err
+		rc=$?
+		echo "$rc" > /out/csdextract-capture.rc
+		echo "csdextract $rc" >> /out/capture.status
+		say "crashsafe-capture: csdextract rc=$rc"
+		say "----- csdextract report (capture kernel) -----"
+		cat /out/report-capture.txt /out/report-capture.err > /dev/console
+		say "----- end of report -----"
+	else
+		say "crashsafe-capture: csdextract not in the initramfs, skipped"
+		echo "csdextract missing" >> /out/capture.status
+	fi
+	say "crashsafe-capture: makedumpfile -c -d 31"
+	makedumpfile -c -d 31 /proc/vmcore /out/vmcore.part > /out/makedumpfile.log 2>&1
+	rc=$?
+	echo "makedumpfile $rc" >> /out/capture.status
+	[ $rc -eq 0 ] && mv /out/vmcore.part /out/vmcore
+	say "crashsafe-capture: makedumpfile rc=$rc"
+	if [ "${SAVE_ELF:-0}" = 1 ]; then
+		makedumpfile -E -d 31 /proc/vmcore /out/vmcore.elf.part >> /out/makedumpfile.log 2>&1
+		rc=$?
+		echo "makedumpfile-elf $rc" >> /out/capture.status
+		[ $rc -eq 0 ] && mv /out/vmcore.elf.part /out/vmcore.elf
+		say "crashsafe-capture: makedumpfile -E rc=$rc"
+	fi
+	if [ "${KEEP_FLAT:-0}" = 1 ]; then
+		makedumpfile -F -c -d 31 /proc/vmcore > /out/vmcore.flat.part 2>> /out/makedumpfile.log
+		rc=$?
+		echo "makedumpfile-flat $rc" >> /out/capture.status
+		[ $rc -eq 0 ] && mv /out/vmcore.flat.part /out/vmcore.flat
+		say "crashsafe-capture: makedumpfile -F rc=$rc"
+	fi
+	makedumpfile --dump-dmesg /proc/vmcore /out/dmesg.txt >> /out/makedumpfile.log 2>&1
+	rc=$?
+	echo "dmesg $rc" >> /out/capture.status
+	say "crashsafe-capture: dump-dmesg rc=$rc"
+	sync
+	umount /out
+	say "crashsafe-capture: done"
+}

@@ -1,0 +1,346 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot a stock Debian kernel under QEMU (TCG) with crashsafe.ko loaded and a
+# capture kernel armed, run a scenario, let the capture kernel save the dump,
+# and read it with csdextract on the host.
+#
+#   scripts/qemu-kdump.sh --kernel 6.12|6.1|<full version> --cpus N \
+#       --scenario NAME [--arg key=value]... --out DIR \
+#       [--save-elf] [--keep-flat] [--qemu-cpu MODEL] [--no-build] [--verbose]
+#
+# Results in DIR: console.log, vmcore, dmesg.txt, report-capture.txt,
+# csdextract-capture.rc, report.txt, report.json, capture.status,
+# result.txt (the final OK/FAIL line); vmcore.elf / vmcore.flat on request.
+# Exit 0 only when the vmcore was saved and both csdextract runs succeeded
+# (exit 0, or 3 "no record" when the scenario sets SCENARIO_EXPECT_NORECORD=1).
+# SCENARIO_NOCRASH=1 scenarios: exit with the guest's scenario_run status.
+#
+# Environment: CRASHSAFE_CACHE (kernel cache), CRASHSAFE_BUILD (module build
+# dir, default <repo>/build; modules go to $CRASHSAFE_BUILD/<kver>/kernel),
+# CRASHSAFE_NO_BUILD=1 (same as --no-build),
+# CSDEXTRACT (default <repo>/userspace/csdextract), QEMU_MEM (1536),
+# BOOT_TIMEOUT (120), CAPTURE_TIMEOUT (300).
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+p() { echo "[qemu-kdump] $*" >&2; }
+
+kernel=
+cpus=2
+scenario=
+out=
+save_elf=0
+keep_flat=0
+qemu_cpu=${QEMU_CPU:-qemu64}
+do_build=1
+[ "${CRASHSAFE_NO_BUILD:-0}" = 1 ] && do_build=0
+verbose=0
+declare -a args=()
+
+usage() {
+	sed -n '6,9s/^# \{0,1\}//p' "$0" >&2
+	exit 2
+}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) kernel=$2; shift 2 ;;
+	--cpus) cpus=$2; shift 2 ;;
+	--scenario) scenario=$2; shift 2 ;;
+	--arg)
+		[[ $2 =~ ^[A-Za-z_][A-Za-z0-9_]*=.*$ ]] || { p "bad --arg '$2' (key=value)"; exit 2; }
+		args+=("$2"); shift 2 ;;
+	--out) out=$2; shift 2 ;;
+	--save-elf) save_elf=1; shift ;;
+	--keep-flat) keep_flat=1; shift ;;
+	--qemu-cpu) qemu_cpu=$2; shift 2 ;;
+	--no-build) do_build=0; shift ;;
+	--verbose|-v) verbose=1; shift ;;
+	-h|--help) usage ;;
+	*) p "unknown option $1"; usage ;;
+	esac
+done
+[ -n "$kernel" ] && [ -n "$scenario" ] && [ -n "$out" ] || usage
+[[ $cpus =~ ^[0-9]+$ ]] && [ "$cpus" -ge 1 ] || { p "bad --cpus"; exit 2; }
+
+sfile=$top/scripts/scenarios/$scenario.sh
+[ -f "$sfile" ] || { p "FAIL: no scenario file $sfile"; exit 2; }
+
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+rm -f "$out"/{console.log,vmcore,vmcore.part,vmcore.elf,vmcore.elf.part,vmcore.flat,vmcore.flat.part} \
+	"$out"/{dmesg.txt,report.txt,report.json,report-capture.txt,report-capture.err} \
+	"$out"/{csdextract-capture.rc,capture.status,makedumpfile.log,result.txt,qemu.err} \
+	"$out"/{report.err,report-json.err}
+
+# One line into DIR/result.txt and stderr, then exit.
+finish() {
+	local rc=$1; shift
+	if [ "$rc" -eq 0 ]; then
+		echo "OK: $*" > "$out/result.txt"
+		p "OK: $*"
+	else
+		echo "FAIL: $*" > "$out/result.txt"
+		p "FAIL: $*"
+	fi
+	exit "$rc"
+}
+
+kver=$("$top/scripts/kernels.sh" resolve "$kernel") || finish 2 "cannot resolve kernel $kernel"
+short=$("$top/scripts/kernels.sh" short "$kver")
+root=$("$top/scripts/kernels.sh" root "$kver") || finish 1 "cannot fetch kernel $kver"
+kdir=$root/usr/src/linux-headers-$kver
+vmlinuz=$root/boot/vmlinuz-$kver
+
+# Scenario settings, as the host sees them.
+for a in "${args[@]+"${args[@]}"}"; do
+	export "ARG_${a%%=*}=${a#*=}"
+done
+# shellcheck disable=SC1090
+eval "$(
+	export CPUS=$cpus KVER=$kver MODDIR=/crashsafe/modules
+	SCENARIO_TIMEOUT=240 SCENARIO_CMDLINE= SCENARIO_NOCRASH=0 SCENARIO_EXPECT_NORECORD=0
+	. "$sfile" >/dev/null
+	printf 'SCENARIO_TIMEOUT=%q SCENARIO_CMDLINE=%q SCENARIO_NOCRASH=%q SCENARIO_EXPECT_NORECORD=%q\n' \
+		"$SCENARIO_TIMEOUT" "$SCENARIO_CMDLINE" "$SCENARIO_NOCRASH" "${SCENARIO_EXPECT_NORECORD:-0}"
+)"
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-120}
+CAPTURE_TIMEOUT=${CAPTURE_TIMEOUT:-300}
+
+# Modules for this kernel.
+build=${CRASHSAFE_BUILD:-$top/build}/$kver
+moddir=$build/kernel
+if [ $do_build = 1 ]; then
+	p "building modules for $kver in $moddir"
+	mkdir -p "$build"
+	if ! flock "$build/.lock" "$top/scripts/build-kmod.sh" "$kdir" "$moddir" >"$build/build.log" 2>&1; then
+		cat "$build/build.log" >&2
+		finish 1 "module build failed for $kver (log: $build/build.log)"
+	fi
+fi
+[ -f "$moddir/crashsafe.ko" ] || finish 1 "no $moddir/crashsafe.ko (build first)"
+
+csdextract=${CSDEXTRACT:-$top/userspace/csdextract}
+have_csdx=1
+if [ ! -x "$csdextract" ]; then
+	have_csdx=0
+	p "WARNING: $csdextract not built: csdextract steps skipped, result will be FAIL"
+fi
+
+work=$(mktemp -d /tmp/crashsafe-qemu.XXXXXX)
+qpid=
+lockpid=
+cleanup() {
+	[ -n "$lockpid" ] && kill "$lockpid" 2>/dev/null
+	if [ -n "$qpid" ] && kill -0 "$qpid" 2>/dev/null; then
+		kill "$qpid" 2>/dev/null || true
+		sleep 0.5
+		kill -9 "$qpid" 2>/dev/null || true
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'p "FAIL: internal error at line $LINENO: $BASH_COMMAND"' ERR
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------- initramfs
+t0=$SECONDS
+ir=$work/root
+mkdir -p "$ir"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,proc,sys,dev,tmp,out,crashsafe/modules,lib/crashsafe-9p}
+cp /bin/busybox "$ir/bin/busybox"
+for a in $("$ir/bin/busybox" --list); do
+	[ -e "$ir/bin/$a" ] || ln -s busybox "$ir/bin/$a"
+done
+copy_bin() { # path-in-host dest-dir
+	cp -L "$1" "$ir/$2/"
+	ldd "$1" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
+		[ -e "$lib" ] || continue
+		local d=$ir$(dirname "$lib")
+		mkdir -p "$d"
+		[ -e "$d/$(basename "$lib")" ] || cp -L "$lib" "$d/"
+	done
+}
+copy_bin "$(command -v kexec)" usr/sbin
+copy_bin "$(command -v makedumpfile)" usr/bin
+[ $have_csdx = 1 ] && copy_bin "$csdextract" usr/bin
+cp "$moddir"/*.ko "$ir/crashsafe/modules/"
+cp "$top/scripts/guest/init" "$ir/init"
+cp "$top/scripts/guest/capture.sh" "$ir/crashsafe/capture.sh"
+cp "$sfile" "$ir/crashsafe/scenario.sh"
+chmod 755 "$ir/init"
+mknod "$ir/dev/console" c 5 1 2>/dev/null || true
+mknod "$ir/dev/null" c 1 3 2>/dev/null || true
+
+# 9p modules with their dependencies, dependencies first.
+kmods=$root/lib/modules/$kver
+declare -A modpath=() seen=()
+while IFS= read -r f; do
+	n=$(basename "$f"); n=${n%%.ko*}; n=${n//-/_}
+	modpath[$n]=$f
+done < <(find "$kmods/kernel" -name '*.ko*')
+order=()
+add_mod() {
+	local n=${1//-/_} d
+	[ -n "${seen[$n]:-}" ] && return 0
+	seen[$n]=1
+	[ -n "${modpath[$n]:-}" ] || return 0 # built in
+	for d in $(modinfo -F depends "${modpath[$n]}" | tr ',' ' '); do
+		add_mod "$d"
+	done
+	order+=("$n")
+}
+for m in virtio virtio_ring virtio_pci 9pnet 9pnet_virtio 9p; do
+	add_mod "$m"
+done
+for n in "${order[@]}"; do
+	f=${modpath[$n]}
+	case "$f" in
+	*.ko.xz) xz -dc "$f" > "$ir/lib/crashsafe-9p/$n.ko" ;;
+	*.ko.zst) zstd -qdc "$f" > "$ir/lib/crashsafe-9p/$n.ko" ;;
+	*.ko.gz) gzip -dc "$f" > "$ir/lib/crashsafe-9p/$n.ko" ;;
+	*) cp "$f" "$ir/lib/crashsafe-9p/$n.ko" ;;
+	esac
+done
+printf '%s\n' "${order[@]}" > "$ir/crashsafe/9p.order"
+
+q() { printf '%s=%q\n' "$1" "$2"; } # ash understands bash's %q for plain strings
+{
+	q KVER "$kver"
+	q CPUS "$cpus"
+	q SCENARIO "$scenario"
+	q MODDIR /crashsafe/modules
+	q OUT /out
+	q SAVE_ELF "$save_elf"
+	q KEEP_FLAT "$keep_flat"
+	q SCENARIO_NOCRASH "$SCENARIO_NOCRASH"
+	for a in "${args[@]+"${args[@]}"}"; do
+		k=${a%%=*} v=${a#*=}
+		printf "ARG_%s='%s'\nexport ARG_%s\n" "$k" "${v//\'/\'\\\'\'}" "$k"
+	done
+	echo "export KVER CPUS SCENARIO MODDIR OUT"
+} > "$ir/crashsafe/env"
+
+(cd "$ir" && find . | cpio -o -H newc --quiet) > "$work/capture.cpio"
+# The first kernel additionally carries the capture kernel and its initrd.
+mkdir -p "$work/extra"
+cp "$vmlinuz" "$work/extra/vmlinuz"
+cp "$work/capture.cpio" "$work/extra/initrd.img"
+(cd "$work/extra" && printf 'vmlinuz\ninitrd.img\n' | cpio -o -H newc --quiet) > "$work/extra.cpio"
+cat "$work/capture.cpio" "$work/extra.cpio" > "$work/first.cpio"
+p "initramfs ready ($(($(stat -c %s "$work/first.cpio") / 1048576)) MiB, $((SECONDS - t0)) s)"
+
+# ---------------------------------------------------------------- boot
+cmdline="console=ttyS0 crashkernel=384M panic=5 rdinit=/init $SCENARIO_CMDLINE"
+lock=/tmp/crashsafe-qemu.lock
+exec 9>>"$lock"
+if ! flock -n 9; then
+	p "waiting for $lock (another guest is running)"
+	# In the background so that INT/TERM end the wait at once.
+	flock 9 &
+	lockpid=$!
+	wait "$lockpid" || finish 1 "could not take $lock"
+	lockpid=
+fi
+hard=$((BOOT_TIMEOUT + SCENARIO_TIMEOUT + CAPTURE_TIMEOUT + 30))
+p "booting $short ($kver) with $cpus cpus, scenario $scenario$( ((${#args[@]})) && echo " (${args[*]})")"
+tstart=$SECONDS
+timeout -s KILL "$hard" qemu-system-x86_64 -accel tcg -M q35 -cpu "$qemu_cpu" \
+	-smp "$cpus" -m "${QEMU_MEM:-1536}" -nographic -no-reboot \
+	-kernel "$vmlinuz" -initrd "$work/first.cpio" -append "$cmdline" \
+	-fsdev "local,id=out,path=$out,security_model=none" \
+	-device virtio-9p-pci,fsdev=out,mount_tag=out \
+	</dev/null >"$out/console.log" 2>"$out/qemu.err" &
+qpid=$!
+tailpid=
+if [ $verbose = 1 ]; then
+	tail -n +1 -f "$out/console.log" --pid="$qpid" >&2 &
+	tailpid=$!
+fi
+
+phase=boot
+tphase=$SECONDS
+reason=
+con() { grep -a -q -- "$1" "$out/console.log" 2>/dev/null; }
+while kill -0 "$qpid" 2>/dev/null; do
+	sleep 1
+	now=$SECONDS
+	case $phase in
+	boot)
+		if con 'crashsafe-guest: armed'; then
+			if con 'crashsafe.ko load FAILED'; then
+				p "WARNING: crashsafe.ko did not load in the guest (see console.log)"
+			fi
+			p "booted in $((now - tstart)) s, running scenario $scenario"
+			phase=scenario; tphase=$now
+		elif con 'crashsafe-guest: kexec -p FAILED'; then
+			reason="kexec -p failed in the guest (see $out/console.log)"
+		elif ((now - tphase > BOOT_TIMEOUT)); then
+			reason="guest did not boot within $BOOT_TIMEOUT s"
+		fi
+		;;
+	scenario)
+		if con 'crashsafe-capture: start'; then
+			p "crashed, capture kernel saving dump ($((now - tstart)) s)"
+			phase=capture; tphase=$now
+		elif [ "$SCENARIO_NOCRASH" != 1 ] && ((now - tphase > SCENARIO_TIMEOUT)); then
+			reason="no vmcore: guest did not crash within $SCENARIO_TIMEOUT s"
+		elif [ "$SCENARIO_NOCRASH" = 1 ] && ((now - tphase > SCENARIO_TIMEOUT)); then
+			reason="scenario did not finish within $SCENARIO_TIMEOUT s"
+		fi
+		;;
+	capture)
+		if ((now - tphase > CAPTURE_TIMEOUT)); then
+			reason="capture kernel did not finish within $CAPTURE_TIMEOUT s"
+		fi
+		;;
+	esac
+	[ -n "$reason" ] && break
+done
+if kill -0 "$qpid" 2>/dev/null; then
+	kill "$qpid" 2>/dev/null || true
+	sleep 0.5
+	kill -9 "$qpid" 2>/dev/null || true
+fi
+wait "$qpid" 2>/dev/null || true
+qpid=
+[ -n "$tailpid" ] && { kill "$tailpid" 2>/dev/null || true; }
+flock -u 9
+p "guest finished after $((SECONDS - tstart)) s"
+[ -n "$reason" ] && finish 1 "$reason"
+
+if [ "$SCENARIO_NOCRASH" = 1 ]; then
+	st=$(grep -a -o 'crashsafe-scenario-exit: [0-9]*' "$out/console.log" | tail -n1 | awk '{print $2}')
+	[ -n "$st" ] || finish 1 "guest stopped without crashsafe-scenario-exit (crashed? see $out/console.log)"
+	finish "$st" "scenario $scenario exited $st"
+fi
+
+if [ "$phase" != capture ]; then
+	if con 'Kernel panic'; then
+		finish 1 "no vmcore: the guest panicked but the capture kernel did not start (see $out/console.log)"
+	fi
+	finish 1 "no vmcore: guest stopped before crashing (phase $phase, see $out/console.log)"
+fi
+con 'crashsafe-capture: done' || p "WARNING: capture kernel did not report done"
+[ -s "$out/vmcore" ] || finish 1 "no vmcore: makedumpfile in the capture kernel failed (see $out/makedumpfile.log)"
+p "vmcore saved ($(($(stat -c %s "$out/vmcore") / 1048576)) MiB)"
+
+[ $have_csdx = 1 ] || finish 1 "vmcore saved, but csdextract is not built: no reports"
+
+okrc() { [ "$1" = 0 ] || { [ "$1" = 3 ] && [ "$SCENARIO_EXPECT_NORECORD" = 1 ]; }; }
+crc=$(cat "$out/csdextract-capture.rc" 2>/dev/null || echo missing)
+
+set +e
+"$csdextract" "$out/vmcore" > "$out/report.txt" 2> "$out/report.err"
+hrc=$?
+"$csdextract" --json "$out/vmcore" > "$out/report.json" 2> "$out/report-json.err"
+jrc=$?
+set -e
+p "csdextract: capture kernel rc=$crc, host rc=$hrc, host --json rc=$jrc"
+
+if con 'crashsafe.ko load FAILED'; then
+	finish 1 "crashsafe.ko failed to load in the guest (vmcore saved; see $out/console.log)"
+fi
+okrc "$crc" || finish 1 "csdextract in the capture kernel exited $crc (see $out/report-capture.txt)"
+okrc "$hrc" || finish 1 "csdextract on the host exited $hrc (see $out/report.err)"
+okrc "$jrc" || finish 1 "csdextract --json on the host exited $jrc (see $out/report-json.err)"
+finish 0 "$short $scenario: vmcore and reports in $out ($((SECONDS - tstart)) s in the guest)"

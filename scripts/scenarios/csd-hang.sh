@@ -1,0 +1,20 @@
+# SPDX-License-Identifier: GPL-2.0
+# Scenario "csd-hang": CPU $ARG_victim (default 1) spins with interrupts off
+# while CPU $ARG_sender (default 0) waits for it in smp_call_function_single().
+# crashsafe.ko must report the non-responsive CSD after csd_timeout_ms
+# (default 5000), NMI-capture the victim and panic (panic_on_csd_hang=1).
+SCENARIO_TIMEOUT=240
+SCENARIO_CMDLINE=""
+
+scenario_params() {
+	echo "panic_on_csd_hang=1 csd_timeout_ms=${ARG_timeout_ms:-5000}"
+}
+
+scenario_run() {
+	victim=${ARG_victim:-1}
+	sender=${ARG_sender:-0}
+	echo "scenario: csd hang, victim cpu $victim, sender cpu $sender" > /dev/console
+	insmod "$MODDIR"/crashsafe_test_csd.ko victim="$victim" sender="$sender"
+	echo "scenario: cpu $sender waits for cpu $victim, waiting for the detector" > /dev/console
+	sleep 120
+}

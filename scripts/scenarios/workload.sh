@@ -1,0 +1,135 @@
+# SPDX-License-Identifier: GPL-2.0
+# Scenario "workload": a healthy guest under the CSD workload generator.
+# crashsafe.ko is loaded with its default detection settings and every
+# panic_on_* switch on, so a false report would crash the guest. Runs
+# crashsafe_workload.ko for $ARG_seconds (default 300) on all CPUs, then
+# checks: the workload finished with calls made and zero errors, no
+# detection report in the kernel log, and crashsafe recorded events
+# (debugfs). Exits 0 (crashsafe-scenario-exit: 0) only if all hold.
+#   --arg seconds=N   workload duration (default 300)
+#   --arg nthreads=N  workload threads per CPU (default 1)
+#   --arg idle=N      idle seconds after the workload, before the checks
+#                     (default 15: longer than csd_timeout_ms, so a request
+#                     left behind as outstanding would be reported)
+SCENARIO_NOCRASH=1
+SCENARIO_TIMEOUT=$((${ARG_seconds:-300} + ${ARG_idle:-15} + 300))
+SCENARIO_CMDLINE=""
+
+scenario_params() {
+	echo "panic_on_csd_hang=1 panic_on_hardlockup=1"
+}
+
+# Lines that must never appear on a healthy system.
+WL_BAD='non-responsive CSD lock|hard LOCKUP|hard lockup|Kernel panic|BUG:|Oops|WARNING:|soft lockup|rcu_.*detected stall|self-detected stall'
+
+wl_say() {
+	echo "scenario: workload: $*" > /dev/console
+}
+
+# Events ever recorded, summed over CPUs ("cpuN events M" in debugfs status).
+wl_total_events() {
+	f=/sys/kernel/debug/crashsafe/status
+	[ -r "$f" ] || { echo 0; return; }
+	awk '$2 == "events" { n += $3 } END { printf "%d\n", n }' "$f"
+}
+
+# Events currently readable in the rings (debugfs events: "cnt(...): ..."
+# lines; without that file, lines naming an event of the seed vocabulary).
+wl_visible_events() {
+	d=/sys/kernel/debug/crashsafe
+	if [ -r "$d/events" ]; then
+		grep -c '^cnt(' "$d/events"
+		return
+	fi
+	n=0
+	for f in $(find "$d" -type f 2>/dev/null); do
+		case "$f" in
+		*log*|*record*) continue ;;
+		esac
+		c=$(grep -c -w -E 'queue|ipi|noipi|ping|pinged|gotipi|handle|dequeue|hdlend|idle' "$f" 2>/dev/null)
+		n=$((n + ${c:-0}))
+	done
+	echo "$n"
+}
+
+scenario_run() {
+	secs=${ARG_seconds:-300}
+	nthr=${ARG_nthreads:-1}
+	fail=0
+
+	if [ ! -d /sys/module/crashsafe ]; then
+		wl_say "FAIL: crashsafe.ko is not loaded"
+		return 1
+	fi
+	for p in /sys/module/crashsafe/parameters/*; do
+		[ -r "$p" ] && wl_say "crashsafe param ${p##*/}=$(cat "$p")"
+	done
+	[ -d /sys/kernel/debug/crashsafe ] ||
+		mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+
+	ev0=$(wl_total_events)
+	wl_say "running crashsafe_workload for $secs s on $CPUS cpus, $nthr thread(s) per cpu"
+	if ! insmod "$MODDIR/crashsafe_workload.ko" duration_s="$secs" \
+		nthreads="$nthr" stat_interval_s=30; then
+		wl_say "FAIL: insmod crashsafe_workload.ko"
+		return 1
+	fi
+	par=/sys/module/crashsafe_workload/parameters
+	waited=0
+	limit=$((secs + 120))
+	while [ "$(cat $par/done)" != 1 ]; do
+		sleep 5
+		waited=$((waited + 5))
+		if [ $waited -gt $limit ]; then
+			wl_say "FAIL: workload did not finish within $limit s"
+			return 1
+		fi
+	done
+	calls=$(cat $par/calls)
+	errors=$(cat $par/errors)
+	cbs=$(cat $par/callbacks)
+	rmmod crashsafe_workload || wl_say "warning: rmmod crashsafe_workload failed"
+	wl_say "workload finished: calls=$calls callbacks=$cbs errors=$errors"
+	if [ "$errors" != 0 ]; then
+		wl_say "FAIL: the workload reported $errors errors"
+		fail=1
+	fi
+	if [ "$calls" = 0 ]; then
+		wl_say "FAIL: the workload made no calls"
+		fail=1
+	fi
+
+	idle=${ARG_idle:-15}
+	wl_say "idle for $idle s"
+	sleep "$idle"
+
+	bad=$(dmesg | grep -E "$WL_BAD")
+	if [ -n "$bad" ]; then
+		wl_say "FAIL: the kernel log has reports on a healthy system:"
+		echo "$bad" | head -n 20 > /dev/console
+		fail=1
+	fi
+
+	if [ ! -d /sys/kernel/debug/crashsafe ]; then
+		wl_say "FAIL: no /sys/kernel/debug/crashsafe"
+		fail=1
+	else
+		wl_say "debugfs: $(ls /sys/kernel/debug/crashsafe | tr '\n' ' ')"
+		ev1=$(wl_total_events)
+		vis=$(wl_visible_events)
+		grep events /sys/kernel/debug/crashsafe/status 2>/dev/null |
+			while read -r l; do wl_say "status: $l"; done
+		wl_say "events recorded: $((ev1 - ev0)) during the workload ($ev1 since load), $vis readable in the rings"
+		if [ "$vis" -le 0 ]; then
+			wl_say "FAIL: crashsafe shows no recorded events"
+			fail=1
+		fi
+		if [ -r /sys/kernel/debug/crashsafe/status ] && [ $((ev1 - ev0)) -le 0 ]; then
+			wl_say "FAIL: crashsafe recorded no events during the workload"
+			fail=1
+		fi
+	fi
+	[ -d /sys/module/crashsafe ] || { wl_say "FAIL: crashsafe.ko vanished"; fail=1; }
+	[ $fail = 0 ] && wl_say "PASS"
+	return $fail
+}

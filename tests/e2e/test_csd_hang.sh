@@ -1,0 +1,46 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# e2e: CPU VICTIM spins with interrupts off while CPU SENDER waits for it in
+# smp_call_function_single(). crashsafe.ko must report the non-responsive
+# CSD on the console and panic; the dump's report must carry a csd_hangs
+# entry with the right CPUs, callback and wait, and the victim's RIP inside
+# cs_test_victim_spin.
+#   tests/e2e/test_csd_hang.sh 6.12|6.1 [CPUS (2)] [VICTIM (1)] [SENDER (0)]
+# Environment: E2E_OUT (result dir), QEMU_KDUMP_OPTS (extra harness options).
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+k=${1:?usage: test_csd_hang.sh 6.12|6.1 [CPUS] [VICTIM] [SENDER]}
+cpus=${2:-2}
+victim=${3:-1}
+sender=${4:-0}
+out=${E2E_OUT:-/tmp/crashsafe-e2e/csd-hang-$k-$cpus-$victim-$sender}
+timeout_ms=5000
+
+fail() { echo "FAIL test_csd_hang $k ($cpus cpus, victim $victim, sender $sender): $*"; exit 1; }
+
+# shellcheck disable=SC2086
+"$top/scripts/qemu-kdump.sh" --kernel "$k" --cpus "$cpus" --scenario csd-hang \
+	--arg victim="$victim" --arg sender="$sender" --out "$out" ${QEMU_KDUMP_OPTS:-} ||
+	fail "harness: $(cat "$out/result.txt" 2>/dev/null || echo 'no result')"
+
+j=$out/report.json
+jq -e . "$j" >/dev/null 2>&1 || fail "report.json missing or not JSON ($out)"
+n=$(jq '[.csd_hangs[]?] | length' "$j")
+[ "${n:-0}" -ge 1 ] || fail "no csd_hangs entry: $(jq -c '.csd_hangs' "$j")"
+h0() { jq -r ".csd_hangs[0].$1 // \"\"" "$j"; }
+[ "$(h0 source_cpu)" = "$sender" ] || fail "source_cpu is '$(h0 source_cpu)', expected $sender"
+[ "$(h0 target_cpu)" = "$victim" ] || fail "target_cpu is '$(h0 target_cpu)', expected $victim"
+func=$(h0 func)
+[[ $func == *cs_test_ipi_func* ]] || fail "func is '$func', expected cs_test_ipi_func"
+waited=$(h0 waited_ns)
+[[ $waited =~ ^[0-9]+$ ]] && [ "$waited" -ge $((timeout_ms * 1000000)) ] ||
+	fail "waited_ns is '$waited', expected >= ${timeout_ms}000000"
+sym=$(jq -r --argjson v "$victim" '[.cpus[]? | select(.cpu == $v)][0].symbol // ""' "$j")
+tsym=$(h0 target_symbol)
+[[ $sym == cs_test_victim_spin+* || $tsym == cs_test_victim_spin+* ]] ||
+	fail "victim RIP symbol is '$sym' (cpus[]) / '$tsym' (target_symbol), expected cs_test_victim_spin+..."
+c=$out/console.log
+pat="csd: Detected non-responsive CSD lock (#1) on CPU#$sender, waiting [0-9]+ ns for CPU#0*$victim cs_test_ipi_func\+"
+grep -Eq "$pat" "$c" || fail "console shows no detection report matching '$pat'"
+verdict=$(h0 verdict)
+echo "PASS test_csd_hang $k ($cpus cpus): CPU#$sender waited ${waited} ns for CPU#$victim $func, verdict $verdict, victim at ${sym:-$tsym}"

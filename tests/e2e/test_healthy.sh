@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# A healthy guest under the CSD workload generator must not produce a false
+# report. crashsafe.ko runs with its default detection (CSD timeout,
+# hard-lockup detector) and panic_on_csd_hang=1 panic_on_hardlockup=1, so a
+# false report would crash the guest.
+#   tests/e2e/test_healthy.sh KVER [SECONDS]    (KVER 6.12|6.1, SECONDS 300)
+# Environment: CPUS (2; 2-4 sensible), OUT (result dir).
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+kver=${1:?usage: test_healthy.sh 6.12|6.1 [SECONDS]}
+secs=${2:-300}
+cpus=${CPUS:-2}
+out=${OUT:-/tmp/crashsafe-e2e/healthy-$kver-$cpus-$$}
+
+fail() {
+	echo "FAIL test_healthy $kver ($cpus cpus, $secs s): $*" >&2
+	exit 1
+}
+
+"$top/scripts/qemu-kdump.sh" --kernel "$kver" --cpus "$cpus" \
+	--scenario workload --arg seconds="$secs" --out "$out"
+rc=$?
+c=$out/console.log
+[ -f "$c" ] || fail "no console log ($out)"
+
+grep -a -q 'crashsafe-guest: crashsafe.ko loaded' "$c" ||
+	fail "crashsafe.ko did not load (see $c)"
+if grep -a -E -n 'Detected non-responsive CSD lock|hard LOCKUP|hard lockup' "$c" | head -n 5 | grep .; then
+	fail "false detection report on a healthy guest (see $c)"
+fi
+if grep -a -n 'Kernel panic' "$c" | head -n 3 | grep .; then
+	fail "the guest panicked (see $c)"
+fi
+grep -a -q 'crashsafe-scenario-exit: ' "$c" ||
+	fail "the guest did not finish the scenario (crash or hang; see $c)"
+done_line=$(grep -a -o 'crashsafe_workload: done: [0-9]* calls, [0-9]* errors' "$c" | tail -n1)
+[ -n "$done_line" ] || fail "no 'crashsafe_workload: done' line (see $c)"
+ncalls=$(echo "$done_line" | awk '{print $3}')
+nerr=$(echo "$done_line" | awk '{print $5}')
+[ "$ncalls" -gt 0 ] || fail "the workload made no calls"
+[ "$nerr" = 0 ] || fail "the workload reported $nerr errors"
+ev=$(grep -a -o 'scenario: workload: events recorded: [0-9]*' "$c" | tail -n1 | awk '{print $5}')
+[ -n "$ev" ] && [ "$ev" -gt 0 ] || fail "crashsafe debugfs shows no recorded events (${ev:-none})"
+grep -a -q 'crashsafe-scenario-exit: 0' "$c" ||
+	fail "scenario exited non-zero: $(grep -a 'scenario: workload: FAIL' "$c" | head -n 3 | tr '\n' ' ')"
+[ $rc = 0 ] || fail "qemu-kdump.sh exited $rc ($(cat "$out/result.txt" 2>/dev/null))"
+
+echo "PASS test_healthy $kver ($cpus cpus, $secs s): $ncalls calls, 0 errors, $ev events visible, no report"
+exit 0

@@ -1,0 +1,55 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Run end-to-end tests over every kernel and print "N passed, N failed".
+#   tests/run-e2e.sh [tests/e2e/test_x.sh ...]     (default: all of tests/e2e)
+# Kernels: $E2E_KERNELS (e.g. "6.12 6.1"), else every kernel of
+# scripts/kernels.sh list (KVERS).  Logs and outputs: $E2E_DIR
+# (default <repo>/build/e2e/<test>-<kernel>/), each test gets E2E_OUT there.
+# E2E_TIMEOUT bounds one test run (default 900 s).
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+tests=("$@")
+[ ${#tests[@]} -gt 0 ] || tests=(tests/e2e/test_*.sh)
+if [ -n "${E2E_KERNELS:-}" ]; then
+	kernels=$E2E_KERNELS
+else
+	kernels=
+	for v in $(scripts/kernels.sh list); do
+		kernels="$kernels $(scripts/kernels.sh short "$v")"
+	done
+fi
+dir=${E2E_DIR:-$top/build/e2e}
+mkdir -p "$dir"
+
+pass=0
+failn=0
+failed=()
+for t in "${tests[@]}"; do
+	[ -f "$t" ] || { echo "[e2e] no such test $t"; failn=$((failn + 1)); failed+=("$t"); continue; }
+	name=$(basename "$t" .sh)
+	for k in $kernels; do
+		o=$dir/$name-$k
+		rm -rf "$o"
+		mkdir -p "$o"
+		echo "[e2e] $name on $k ..."
+		t0=$SECONDS
+		E2E_OUT=$o/out timeout -s TERM "${E2E_TIMEOUT:-900}" bash "$t" "$k" > "$o/log" 2>&1
+		rc=$?
+		last=$(grep -v '^\[qemu-kdump\]' "$o/log" | tail -n1)
+		if [ $rc -eq 0 ]; then
+			pass=$((pass + 1))
+			echo "[e2e] PASS $name $k ($((SECONDS - t0)) s) $last"
+		else
+			failn=$((failn + 1))
+			failed+=("$name/$k")
+			[ $rc -eq 124 ] && last="timed out after ${E2E_TIMEOUT:-900} s"
+			echo "[e2e] FAIL $name $k ($((SECONDS - t0)) s, rc $rc) $last"
+			echo "[e2e]      log: $o/log"
+		fi
+	done
+done
+[ ${#failed[@]} -gt 0 ] && echo "[e2e] failed: ${failed[*]}"
+echo "$pass passed, $failn failed"
+[ $failn -eq 0 ]

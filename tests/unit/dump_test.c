@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests of csdextract's dump layer over real vmcores (run by dump_test.sh,
+ * built with ASan+UBSan and -DDUMP_FAULT_INJECT).
+ *
+ *   dump_test check DUMP DMESG   the log must render exactly as
+ *                                makedumpfile --dump-dmesg did in DMESG,
+ *                                dump_panic() must give its "Kernel panic -
+ *                                not syncing: " message, and every
+ *                                "sym+0xoff/0xsize" of DMESG's backtraces
+ *                                must symbolise back to itself.
+ *   dump_test hostile FILE       open and use everything; an error is fine,
+ *                                a crash, hang or sanitizer report is not.
+ *   dump_test faults DUMP N      N rounds of corrupted/failing memory reads
+ *                                under the log and kallsyms parsers.
+ */
+#define _GNU_SOURCE
+#include "dump_priv.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+/* The log as makedumpfile --dump-dmesg prints it. */
+static char *render_log(const struct dump_log_line *l, size_t n, size_t *len)
+{
+	char *out = NULL;
+	FILE *f = open_memstream(&out, len);
+	size_t i;
+
+	if (!f)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		int w = fprintf(f, "[%5" PRIu64 ".%06" PRIu64 "] ",
+				l[i].ts_nsec / 1000000000,
+				(l[i].ts_nsec % 1000000000) / 1000);
+		const char *c;
+
+		for (c = l[i].text; *c; c++) {
+			fputc(*c, f);
+			if (*c == '\n' && c[1])
+				fprintf(f, "%*s", w, "");
+		}
+		fputc('\n', f);
+	}
+	fclose(f);
+	return out;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	if (buf) {
+		buf[n] = '\0';
+		*len = (size_t)n;
+	}
+	return buf;
+}
+
+static int check(const char *dumpf, const char *dmesgf)
+{
+	const struct dump_log_line *l;
+	char err[256], sym[256], *want, *got, *p;
+	size_t wlen, glen, n, nsym = 0;
+	const char *msg;
+	double t0, t1, t2, t3;
+	struct dump *d;
+	int cpu, fails = 0;
+
+	want = slurp(dmesgf, &wlen);
+	if (!want) {
+		printf("FAIL cannot read %s\n", dmesgf);
+		return 1;
+	}
+	/* makedumpfile's own warning for kernels newer than it knows */
+	if (!strncmp(want, "The kernel version is not supported.", 36)) {
+		p = strchr(want, '\n');
+		memmove(want, p + 1, strlen(p + 1) + 1);
+		wlen = strlen(want);
+	}
+	t0 = now_ms();
+	d = dump_open(dumpf, err, sizeof(err));
+	t1 = now_ms();
+	if (!d) {
+		printf("FAIL %s: %s\n", dumpf, err);
+		return 1;
+	}
+	if (dump_log(d, &l, &n, err, sizeof(err))) {
+		printf("FAIL %s: log: %s\n", dumpf, err);
+		return 1;
+	}
+	t2 = now_ms();
+	got = render_log(l, n, &glen);
+	if (!got || glen != wlen || memcmp(got, want, wlen)) {
+		printf("FAIL %s: log differs from %s (%zu vs %zu bytes)\n",
+		       dumpf, dmesgf, glen, wlen);
+		fails++;
+	} else {
+		printf("ok   %s: log (%zu records) == makedumpfile --dump-dmesg\n",
+		       dumpf, n);
+	}
+	p = strstr(want, "Kernel panic - not syncing: ");
+	if (p) {
+		char *e = strchr(p, '\n');
+		size_t ml;
+
+		p += strlen("Kernel panic - not syncing: ");
+		ml = e ? (size_t)(e - p) : strlen(p);
+		if (dump_panic(d, &msg, &cpu) || strlen(msg) != ml ||
+		    memcmp(msg, p, ml)) {
+			printf("FAIL %s: panic message\n", dumpf);
+			fails++;
+		} else {
+			uint32_t pid = 0;
+
+			printf("ok   %s: panic \"%s\" on CPU %d\n", dumpf, msg, cpu);
+			/* the panic CPU's NT_PRSTATUS names the same task */
+			for (size_t i = 0; i < n; i++)
+				if (strstr(l[i].text, msg) == l[i].text + 28 &&
+				    !(l[i].caller_id & 0x80000000u) &&
+				    (cpu < 0 || dump_cpu_pid(d, cpu, &pid) ||
+				     pid != l[i].caller_id)) {
+					printf("FAIL %s: panic task %u, CPU %d note pid %u\n",
+					       dumpf, l[i].caller_id, cpu, pid);
+					fails++;
+				}
+		}
+	}
+	/* every name+0xoff/0xsize in the log symbolises back to itself */
+	for (p = want; (p = strstr(p, "+0x")); p++) {
+		char name[256], line[600];
+		unsigned long long off, size;
+		char *s = p;
+		uint64_t a;
+
+		while (s > want && (s[-1] == '_' || s[-1] == '.' ||
+				    (s[-1] >= '0' && s[-1] <= '9') ||
+				    (s[-1] >= 'a' && s[-1] <= 'z') ||
+				    (s[-1] >= 'A' && s[-1] <= 'Z')))
+			s--;
+		if (s == p || (size_t)(p - s) >= sizeof(name) ||
+		    sscanf(p, "+0x%llx/0x%llx", &off, &size) != 2)
+			continue;
+		memcpy(name, s, (size_t)(p - s));
+		name[p - s] = '\0';
+		snprintf(line, sizeof(line), "%s+0x%llx/0x%llx", name, off, size);
+		a = dump_symbol_addr(d, name);
+		if (!a || dump_symbolize(d, a + off, sym, sizeof(sym)) ||
+		    strcmp(sym, line)) {
+			printf("FAIL %s: %s symbolises as %s\n", dumpf, line,
+			       a ? sym : "(no such symbol)");
+			fails++;
+		}
+		nsym++;
+	}
+	printf("%s %s: %zu backtrace symbols checked\n", nsym ? "ok  " : "FAIL",
+	       dumpf, nsym);
+	if (!nsym)
+		fails++;
+	t3 = now_ms();
+	printf("time %s: open %.1f ms, log %.1f ms, symbols %.1f ms\n", dumpf,
+	       t1 - t0, t2 - t1, t3 - t2);
+	free(got);
+	free(want);
+	dump_close(d);
+	return fails != 0;
+}
+
+/* Use every entry point; results are ignored, only safety matters. */
+static void exercise(struct dump *d)
+{
+	const struct dump_log_line *l;
+	char err[256], sym[256];
+	const char *msg;
+	struct cs_regs r;
+	unsigned char buf[64];
+	uint64_t v, a;
+	size_t n;
+	int cpu, i;
+
+	dump_format_name(d);
+	dump_release(d);
+	dump_vmcoreinfo_u64(d, "SYMBOL(_stext)", &v);
+	dump_read_phys(d, 0x1000, buf, sizeof(buf));
+	dump_read_phys(d, UINT64_MAX - 8, buf, sizeof(buf));
+	dump_read_virt(d, UINT64_MAX - 8, buf, sizeof(buf));
+	dump_log(d, &l, &n, err, sizeof(err));
+	dump_panic(d, &msg, &cpu);
+	for (i = 0; i < dump_nr_cpus(d) && i < 64; i++)
+		if (!dump_cpu_regs(d, i, &r))
+			dump_symbolize(d, r.ip, sym, sizeof(sym));
+	a = dump_symbol_addr(d, "panic");
+	dump_symbolize(d, a + 1, sym, sizeof(sym));
+	dump_symbolize(d, 0, sym, sizeof(sym));
+	dump_symbolize(d, UINT64_MAX, sym, sizeof(sym));
+	dump_symbolize(d, a, sym, 1);
+}
+
+static int hostile(const char *path)
+{
+	char err[256];
+	struct dump *d = dump_open(path, err, sizeof(err));
+
+	if (!d) {
+		printf("error %s: %s\n", path, err);
+		return 0;
+	}
+	exercise(d);
+	printf("opened %s (%s)%s%s\n", path, dump_format_name(d),
+	       dump_warning(d) ? ", warning: " : "",
+	       dump_warning(d) ? dump_warning(d) : "");
+	dump_close(d);
+	return 0;
+}
+
+static int faults(const char *path, int rounds)
+{
+	char err[256];
+	struct dump *d = dump_open(path, err, sizeof(err));
+	int i;
+
+	if (!d) {
+		printf("FAIL %s: %s\n", path, err);
+		return 1;
+	}
+	for (i = 1; i <= rounds; i++) {
+		dump_fault_inject(d, (uint64_t)i * 0x9e3779b97f4a7c15ULL,
+				  (unsigned int)(1 + i % 200));
+		exercise(d);
+	}
+	dump_close(d);
+	printf("ok   %s: %d rounds of corrupted memory reads\n", path, rounds);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && !strcmp(argv[1], "check"))
+		return check(argv[2], argv[3]);
+	if (argc == 3 && !strcmp(argv[1], "hostile"))
+		return hostile(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "faults"))
+		return faults(argv[2], atoi(argv[3]));
+	fprintf(stderr, "usage: dump_test check DUMP DMESG | hostile FILE | faults DUMP N\n");
+	return 2;
+}

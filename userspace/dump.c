@@ -1,0 +1,456 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Dump layer core: open a vmcore with libkdumpfile (ELF, makedumpfile
+ * compressed, flattened via flattened.c), read memory, VMCOREINFO and the
+ * NT_PRSTATUS registers libkdumpfile exposes as cpu.N.reg.*.
+ */
+#define _GNU_SOURCE
+#include "dump_priv.h"
+#include "flattened.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define KDUMP_MAGIC		"KDUMP   "	/* makedumpfile compressed */
+#define ELF_MAGIC		"\177ELF"
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static ssize_t read_head(int fd, unsigned char *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t r = pread(fd, buf + got, len - got, (off_t)got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+/* Format by magic: 0 ELF, 1 compressed, 2 flattened, -1 unknown. */
+static int sniff(const unsigned char *h, size_t n)
+{
+	if (n >= 4 && !memcmp(h, ELF_MAGIC, 4))
+		return DUMP_FMT_ELF;
+	if (n >= 8 && !memcmp(h, KDUMP_MAGIC, 8))
+		return DUMP_FMT_COMPRESSED;
+	if (flat_is_flattened(h, n))
+		return DUMP_FMT_FLATTENED;
+	return -1;
+}
+
+/* An ELF dump shorter than its segments say: warn (reads there fail). */
+static void check_elf_size(struct dump *d, int fd)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	struct stat st;
+	uint64_t end = 0;
+	unsigned int i;
+
+	if (fstat(fd, &st) || pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
+	    eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_phentsize != sizeof(Elf64_Phdr))
+		return;
+	for (i = 0; i < eh.e_phnum; i++) {
+		uint64_t at = eh.e_phoff + (uint64_t)i * sizeof(ph);
+
+		if (at < eh.e_phoff || at > (uint64_t)st.st_size ||
+		    pread(fd, &ph, sizeof(ph), (off_t)at) != (ssize_t)sizeof(ph))
+			break;
+		if ((ph.p_type == PT_LOAD || ph.p_type == PT_NOTE) &&
+		    ph.p_offset + ph.p_filesz >= ph.p_offset &&
+		    ph.p_offset + ph.p_filesz > end)
+			end = ph.p_offset + ph.p_filesz;
+	}
+	if (end > (uint64_t)st.st_size)
+		snprintf(d->warning, sizeof(d->warning),
+			 "ELF dump truncated: %llu bytes, its segments end at %llu",
+			 (unsigned long long)st.st_size, (unsigned long long)end);
+}
+
+static int load_vmcoreinfo(struct dump *d)
+{
+	char *raw = NULL, *p;
+	size_t len, cap = 64;
+
+	if (kdump_vmcoreinfo_raw(d->ctx, &raw) != KDUMP_OK || !raw)
+		return -1;
+	len = strnlen(raw, DUMP_MAX_VMCOREINFO);
+	d->vmci_buf = malloc(len + 1);
+	d->vmci = calloc(cap, sizeof(*d->vmci));
+	if (!d->vmci_buf || !d->vmci) {
+		free(raw);
+		return -1;
+	}
+	memcpy(d->vmci_buf, raw, len);
+	d->vmci_buf[len] = '\0';
+	free(raw);
+
+	for (p = d->vmci_buf; *p && d->nr_vmci < DUMP_MAX_VMCI_LINES;) {
+		char *nl = strchr(p, '\n'), *eq;
+
+		if (nl)
+			*nl = '\0';
+		eq = strchr(p, '=');
+		if (eq && eq != p) {
+			if (d->nr_vmci == cap) {
+				struct dump_vmci *n;
+
+				n = realloc(d->vmci, 2 * cap * sizeof(*n));
+				if (!n)
+					return -1;
+				d->vmci = n;
+				cap *= 2;
+			}
+			*eq = '\0';
+			d->vmci[d->nr_vmci].key = p;
+			d->vmci[d->nr_vmci].val = eq + 1;
+			d->nr_vmci++;
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return 0;
+}
+
+struct dump *dump_open(const char *path, char *err, size_t errlen)
+{
+	unsigned char head[64];
+	struct dump *d;
+	struct stat st;
+	kdump_status ks;
+	ssize_t n;
+	int fmt, kfd;
+
+	d = calloc(1, sizeof(*d));
+	if (!d) {
+		seterr(err, errlen, "out of memory");
+		return NULL;
+	}
+	d->fd = d->memfd = -1;
+	d->nr_cpus = -1;
+
+	d->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (d->fd < 0) {
+		seterr(err, errlen, "cannot open: %s", strerror(errno));
+		goto fail;
+	}
+	if (fstat(d->fd, &st)) {
+		seterr(err, errlen, "cannot stat: %s", strerror(errno));
+		goto fail;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		seterr(err, errlen, "is a directory");
+		goto fail;
+	}
+	n = read_head(d->fd, head, sizeof(head));
+	if (n < 0) {
+		seterr(err, errlen, "cannot read: %s", strerror(errno));
+		goto fail;
+	}
+	if (n == 0) {
+		seterr(err, errlen, "empty file");
+		goto fail;
+	}
+	fmt = sniff(head, (size_t)n);
+	if (fmt < 0) {
+		seterr(err, errlen,
+		       "unknown dump format (not ELF, makedumpfile compressed or flattened)");
+		goto fail;
+	}
+	d->format = (enum dump_format)fmt;
+	kfd = d->fd;
+	if (fmt == DUMP_FMT_FLATTENED) {
+		char ferr[200];
+		int trunc;
+
+		d->memfd = flat_rearrange(d->fd, &trunc, ferr, sizeof(ferr));
+		if (d->memfd < 0) {
+			seterr(err, errlen, "%s", ferr);
+			goto fail;
+		}
+		if (trunc)
+			snprintf(d->warning, sizeof(d->warning), "%s", ferr);
+		n = read_head(d->memfd, head, sizeof(head));
+		fmt = n > 0 ? sniff(head, (size_t)n) : -1;
+		if (fmt != DUMP_FMT_ELF && fmt != DUMP_FMT_COMPRESSED) {
+			seterr(err, errlen,
+			       "flattened dump does not hold an ELF or compressed dump");
+			goto fail;
+		}
+		kfd = d->memfd;
+	}
+
+	if (fmt == DUMP_FMT_ELF && !d->warning[0])
+		check_elf_size(d, kfd);
+
+	d->ctx = kdump_new();
+	if (!d->ctx) {
+		seterr(err, errlen, "out of memory (libkdumpfile context)");
+		goto fail;
+	}
+	/*
+	 * read(2), never mmap(2): libkdumpfile 0.5.1 trusts the header's
+	 * sizes, and a mapping of a truncated dump raises SIGBUS past EOF.
+	 */
+	ks = kdump_set_number_attr(d->ctx, KDUMP_ATTR_FILE_MMAP_POLICY,
+				   KDUMP_MMAP_NEVER);
+	if (ks == KDUMP_OK)
+		ks = kdump_set_number_attr(d->ctx, KDUMP_ATTR_ZERO_EXCLUDED, 1);
+	if (ks == KDUMP_OK)
+		ks = kdump_open_fd(d->ctx, kfd);
+	if (ks != KDUMP_OK) {
+		seterr(err, errlen, "libkdumpfile: %s%s%s", kdump_get_err(d->ctx),
+		       d->warning[0] ? "; " : "", d->warning);
+		goto fail;
+	}
+	ks = kdump_set_string_attr(d->ctx, "addrxlat.ostype", "linux");
+	if (ks != KDUMP_OK) {
+		seterr(err, errlen, "libkdumpfile: cannot set up Linux address translation: %s%s%s",
+		       kdump_get_err(d->ctx), d->warning[0] ? "; " : "",
+		       d->warning);
+		goto fail;
+	}
+	if (load_vmcoreinfo(d)) {
+		seterr(err, errlen, "no VMCOREINFO in the dump%s%s",
+		       d->warning[0] ? "; " : "", d->warning);
+		goto fail;
+	}
+	return d;
+fail:
+	dump_close(d);
+	return NULL;
+}
+
+void dump_close(struct dump *d)
+{
+	if (!d)
+		return;
+	dump_log_free(d);
+	dump_kallsyms_free(d);
+	if (d->ctx)
+		kdump_free(d->ctx);
+	if (d->memfd >= 0)
+		close(d->memfd);
+	if (d->fd >= 0)
+		close(d->fd);
+	free(d->vmci);
+	free(d->vmci_buf);
+	free(d);
+}
+
+const char *dump_warning(const struct dump *d)
+{
+	return d->warning[0] ? d->warning : NULL;
+}
+
+enum dump_format dump_format(const struct dump *d)
+{
+	return d->format;
+}
+
+const char *dump_format_name(const struct dump *d)
+{
+	switch (d->format) {
+	case DUMP_FMT_ELF:
+		return "elf";
+	case DUMP_FMT_COMPRESSED:
+		return "compressed";
+	case DUMP_FMT_FLATTENED:
+		return "flattened";
+	}
+	return "unknown";
+}
+
+static int do_read(struct dump *d, kdump_addrspace_t as, uint64_t addr,
+		   void *buf, size_t len)
+{
+	size_t got;
+
+	if (!len)
+		return 0;
+	if (addr + len < addr)
+		return -1;
+	got = len;
+	if (kdump_read(d->ctx, as, addr, buf, &got) != KDUMP_OK || got != len)
+		return -1;
+#ifdef DUMP_FAULT_INJECT
+	if (d->fault_permille) {
+		uint64_t x = d->fault_rng;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		d->fault_rng = x;
+		if (x % 1000 < d->fault_permille) {
+			unsigned int k, nflip = 1 + (x >> 10) % 8;
+
+			if ((x >> 20) % 4 == 0)
+				return -1;
+			for (k = 0; k < nflip; k++) {
+				x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+				((unsigned char *)buf)[(x >> 33) % len] = (unsigned char)(x >> 8);
+			}
+		}
+	}
+#endif
+	return 0;
+}
+
+#ifdef DUMP_FAULT_INJECT
+void dump_fault_inject(struct dump *d, uint64_t seed, unsigned int permille)
+{
+	dump_log_free(d);
+	d->log_state = 0;
+	dump_kallsyms_free(d);
+	d->ks.state = 0;
+	d->fault_rng = seed | 1;
+	d->fault_permille = permille;
+}
+#endif
+
+int dump_read_phys(struct dump *d, uint64_t paddr, void *buf, size_t len)
+{
+	return do_read(d, KDUMP_KPHYSADDR, paddr, buf, len);
+}
+
+int dump_read_virt(struct dump *d, uint64_t vaddr, void *buf, size_t len)
+{
+	return do_read(d, KDUMP_KVADDR, vaddr, buf, len);
+}
+
+int dump_read_u64(struct dump *d, uint64_t vaddr, uint64_t *out)
+{
+	return dump_read_virt(d, vaddr, out, sizeof(*out));
+}
+
+const char *dump_vmcoreinfo(struct dump *d, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < d->nr_vmci; i++)
+		if (!strcmp(d->vmci[i].key, key))
+			return d->vmci[i].val;
+	return NULL;
+}
+
+int dump_vmcoreinfo_u64(struct dump *d, const char *key, uint64_t *out)
+{
+	const char *v = dump_vmcoreinfo(d, key);
+	char *end;
+	int hex;
+
+	if (!v || !*v)
+		return -1;
+	hex = !strncmp(key, "SYMBOL(", 7) || !strncmp(key, "ADDRESS(", 8) ||
+	      !strcmp(key, "KERNELOFFSET") || !strncmp(v, "0x", 2);
+	errno = 0;
+	if (hex) {
+		*out = strtoull(v, &end, 16);
+	} else if (*v == '-') {
+		long long s = strtoll(v, &end, 10);
+
+		*out = (uint64_t)s;
+	} else {
+		*out = strtoull(v, &end, 10);
+	}
+	if (errno || end == v || *end)
+		return -1;
+	return 0;
+}
+
+const char *dump_release(struct dump *d)
+{
+	const char *r = dump_vmcoreinfo(d, "OSRELEASE");
+
+	if (!r && kdump_get_string_attr(d->ctx, "linux.uts.release", &r) != KDUMP_OK)
+		r = NULL;
+	return r ? r : "";
+}
+
+int dump_nr_cpus(struct dump *d)
+{
+	kdump_num_t n;
+
+	if (d->nr_cpus >= 0)
+		return d->nr_cpus;
+	if (kdump_get_number_attr(d->ctx, "cpu.number", &n) != KDUMP_OK)
+		n = 0;
+	if (n > CS_MAX_CPUS)
+		n = CS_MAX_CPUS;
+	d->nr_cpus = (int)n;
+	return d->nr_cpus;
+}
+
+/* Same order as struct cs_regs. */
+static const char *const reg_names[] = {
+	"r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9", "r8",
+	"rax", "rcx", "rdx", "rsi", "rdi", "orig_rax", "rip", "cs", "rflags",
+	"rsp", "ss",
+};
+
+int dump_cpu_regs(struct dump *d, int cpu, struct cs_regs *regs)
+{
+	uint64_t *r = (uint64_t *)regs;
+	size_t i;
+
+	_Static_assert(sizeof(struct cs_regs) ==
+		       sizeof(reg_names) / sizeof(reg_names[0]) * 8,
+		       "cs_regs layout");
+	if (cpu < 0 || cpu >= dump_nr_cpus(d))
+		return -1;
+	memset(regs, 0, sizeof(*regs));
+	for (i = 0; i < sizeof(reg_names) / sizeof(reg_names[0]); i++) {
+		char key[64];
+		kdump_num_t v;
+
+		snprintf(key, sizeof(key), "cpu.%d.reg.%s", cpu, reg_names[i]);
+		if (kdump_get_number_attr(d->ctx, key, &v) != KDUMP_OK) {
+			if (!strcmp(reg_names[i], "orig_rax"))
+				continue;	/* optional */
+			return -1;
+		}
+		r[i] = v;
+	}
+	return 0;
+}
+
+int dump_cpu_pid(struct dump *d, int cpu, uint32_t *pid)
+{
+	char key[48];
+	kdump_num_t v;
+
+	if (cpu < 0 || cpu >= dump_nr_cpus(d))
+		return -1;
+	snprintf(key, sizeof(key), "cpu.%d.pid", cpu);
+	if (kdump_get_number_attr(d->ctx, key, &v) != KDUMP_OK)
+		return -1;
+	*pid = (uint32_t)v;
+	return 0;
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Private state of the dump layer, shared by dump.c (libkdumpfile,
+ * VMCOREINFO, registers), printk_log.c (kernel log) and kallsyms.c
+ * (vmlinux symbols). Not for the rest of csdextract: use dump.h.
+ */
+#ifndef CSDEXTRACT_DUMP_PRIV_H
+#define CSDEXTRACT_DUMP_PRIV_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <libkdumpfile/kdumpfile.h>
+
+#include "dump.h"
+
+#define DUMP_MAX_VMCOREINFO	(1u << 20)	/* bytes */
+#define DUMP_MAX_VMCI_LINES	4096
+
+struct dump_vmci {
+	char *key;			/* points into dump.vmci_buf */
+	char *val;
+};
+
+struct dump_kallsyms {
+	int state;			/* 0 not tried, 1 loaded, -1 failed */
+	uint32_t nr;			/* kallsyms_num_syms */
+	int enc;			/* address encoding (kallsyms.c) */
+	uint64_t relbase;		/* kallsyms_relative_base */
+	/* raw kallsyms_offsets/_addresses, read in blocks on demand */
+	uint64_t offs_va;
+	unsigned int esz;		/* 4 (offsets) or 8 (addresses) */
+	unsigned char *offs;
+	unsigned char *offs_have;	/* per block: 1 read, 2 unreadable */
+	uint64_t lo, hi;		/* symbolisable range [_text, last) */
+	/* names: raw compressed bytes, read on demand (prefix) */
+	uint64_t names_va;
+	unsigned char *names;
+	size_t names_len, names_cap;
+	uint32_t *name_off;		/* offset of name i in names[] */
+	uint32_t nr_named;		/* name_off[] valid below this */
+	int names_done;			/* all names read (or failed) */
+	char *ttab;			/* token table, NUL-terminated */
+	size_t ttab_len;
+	uint16_t tidx[256];
+};
+
+struct dump {
+	kdump_ctx_t *ctx;
+	int fd;				/* the opened file */
+	int memfd;			/* rearranged flattened dump, or -1 */
+	enum dump_format format;
+
+	char *vmci_buf;			/* private copy, split into lines */
+	struct dump_vmci *vmci;
+	size_t nr_vmci;
+
+	int nr_cpus;			/* -1 = not yet counted */
+	char warning[200];		/* dump_warning(), "" if none */
+
+	/* printk_log.c */
+	int log_state;			/* 0 not read, 1 read, -1 failed */
+	struct dump_log_line *log;
+	size_t nr_log;
+	char log_err[160];
+	char *panic_msg;		/* dump_panic() result */
+
+	/* kallsyms.c */
+	struct dump_kallsyms ks;
+	dump_sym_fallback_fn sym_fallback;
+	void *sym_fallback_ctx;
+
+#ifdef DUMP_FAULT_INJECT
+	uint64_t fault_rng;		/* test builds only: hostile memory */
+	unsigned int fault_permille;
+#endif
+};
+
+#ifdef DUMP_FAULT_INJECT
+/*
+ * Test builds only (tests/unit/dump_test.c): from now on, each memory read
+ * fails or comes back with corrupted bytes with probability permille/1000,
+ * so the log and kallsyms parsers see hostile memory. Also resets the
+ * cached log and symbol tables.
+ */
+void dump_fault_inject(struct dump *d, uint64_t seed, unsigned int permille);
+#endif
+
+void dump_log_free(struct dump *d);
+void dump_kallsyms_free(struct dump *d);
+
+/* Bounded helpers over dump_read_virt() for the parsers. */
+int dump_read_u64(struct dump *d, uint64_t vaddr, uint64_t *out);
+
+#endif /* CSDEXTRACT_DUMP_PRIV_H */

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* A small streaming JSON writer with string escaping. */
+#ifndef CSDEXTRACT_JSON_H
+#define CSDEXTRACT_JSON_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#define JSON_MAX_DEPTH 32
+
+struct json {
+	FILE *f;
+	int depth;
+	int first[JSON_MAX_DEPTH];	/* no member written yet at this level */
+	int after_key;
+	int indent;
+};
+
+void json_init(struct json *j, FILE *f, int indent);
+void json_obj_begin(struct json *j);
+void json_obj_end(struct json *j);
+void json_arr_begin(struct json *j);
+void json_arr_end(struct json *j);
+void json_key(struct json *j, const char *key);
+/* Values (after json_key in an object, or as array elements). */
+void json_str(struct json *j, const char *s);		/* NULL -> null */
+void json_strn(struct json *j, const char *s, size_t n);
+void json_int(struct json *j, long long v);
+void json_uint(struct json *j, unsigned long long v);
+void json_bool(struct json *j, int v);
+void json_null(struct json *j);
+void json_addr(struct json *j, uint64_t v);		/* "0x%016llx" */
+/* Write the escaped form of s[0..n) (no quotes). */
+void json_escape(FILE *f, const char *s, size_t n);
+
+#endif

@@ -1,0 +1,455 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmlinux symbols without debuginfo, from the kallsyms tables that 6.x
+ * kernels name in VMCOREINFO (SYMBOL(kallsyms_names) and friends).
+ *
+ * Addresses: one of the kernel's encodings of kallsyms_offsets
+ * (base-relative, absolute-percpu, place-relative) or plain
+ * kallsyms_addresses; the one that yields SYMBOL(_stext) for some
+ * symbol named _stext wins. The kernel keeps the table sorted by address
+ * (its own lookup is a binary search), so we search it the same way,
+ * reading the table in blocks as the search touches them (a damaged,
+ * unsorted table gives wrong names, never an out-of-range access).
+ * Names: per symbol a length byte (or two, 7-bit groups low first, when
+ * the high bit is set), then that many token indices; token i is the
+ * NUL-terminated string at kallsyms_token_table + kallsyms_token_index[i];
+ * the first expanded character is the symbol type. Name i can only be
+ * found by skipping names 0..i-1, so the raw names are read on demand, as
+ * far as needed, and only the requested names are expanded.
+ */
+#define _GNU_SOURCE
+#include "dump_priv.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KS_MAX_SYMS		(4u << 20)
+#define KS_MAX_NAME		1024		/* expanded, incl. type */
+#define KS_MAX_NAMES_BYTES	(64u << 20)
+#define KS_CHUNK_MIN		(16u << 10)
+#define KS_CHUNK_MAX		(1u << 20)
+#define KS_PAGE			4096u
+
+enum ks_enc { KS_ABS, KS_BASE_REL, KS_ABS_PERCPU, KS_PLACE_REL, KS_NR_ENC };
+
+#define KS_BLOCK		1024u		/* entries per offsets block */
+
+/* Address of symbol @i under the encoding being tried; 0 or -1. */
+static int sym_addr(struct dump *d, uint32_t i, uint64_t *out)
+{
+	struct dump_kallsyms *ks = &d->ks;
+	uint32_t blk = i / KS_BLOCK, first, n;
+	const unsigned char *p;
+	int32_t o;
+
+	if (i >= ks->nr)
+		return -1;
+	if (ks->offs_have[blk] != 1) {
+		if (ks->offs_have[blk] == 2)
+			return -1;
+		first = blk * KS_BLOCK;
+		n = ks->nr - first < KS_BLOCK ? ks->nr - first : KS_BLOCK;
+		if (dump_read_virt(d, ks->offs_va + (uint64_t)first * ks->esz,
+				   ks->offs + (size_t)first * ks->esz,
+				   (size_t)n * ks->esz)) {
+			ks->offs_have[blk] = 2;
+			return -1;
+		}
+		ks->offs_have[blk] = 1;
+	}
+	p = ks->offs + (size_t)i * ks->esz;
+	if (ks->enc == KS_ABS) {
+		memcpy(out, p, 8);
+		return 0;
+	}
+	memcpy(&o, p, 4);
+	switch (ks->enc) {
+	case KS_BASE_REL:
+		*out = ks->relbase + (uint32_t)o;
+		return 0;
+	case KS_ABS_PERCPU:
+		*out = o >= 0 ? (uint64_t)o : ks->relbase - 1 - (uint64_t)(int64_t)o;
+		return 0;
+	case KS_PLACE_REL:
+		*out = ks->offs_va + (uint64_t)i * 4 + (uint64_t)(int64_t)o;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* First index whose address is >= @a (binary search), or nr. */
+static uint32_t lower_bound(struct dump *d, uint64_t a)
+{
+	uint32_t lo = 0, hi = d->ks.nr, mid;
+	uint64_t v;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (sym_addr(d, mid, &v))
+			return d->ks.nr;
+		if (v < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Read more raw name bytes: 0, or -1 when nothing more can be read. */
+static int names_more(struct dump *d)
+{
+	struct dump_kallsyms *ks = &d->ks;
+	size_t want = ks->names_len, got = 0;
+
+	if (ks->names_len >= KS_MAX_NAMES_BYTES)
+		return -1;
+	/* grow geometrically: most lookups need only the first names */
+	want = want < KS_CHUNK_MIN ? KS_CHUNK_MIN :
+	       want > KS_CHUNK_MAX ? KS_CHUNK_MAX : want;
+	if (ks->names_len + want > ks->names_cap) {
+		size_t cap = ks->names_cap ? ks->names_cap * 2 : 4 * KS_CHUNK_MIN;
+		unsigned char *n;
+
+		while (cap < ks->names_len + want)
+			cap *= 2;
+		n = realloc(ks->names, cap);
+		if (!n)
+			return -1;
+		ks->names = n;
+		ks->names_cap = cap;
+	}
+	if (!dump_read_virt(d, ks->names_va + ks->names_len,
+			    ks->names + ks->names_len, want)) {
+		got = want;
+	} else {
+		/* page by page up to the first unreadable one */
+		while (got < want) {
+			uint64_t va = ks->names_va + ks->names_len + got;
+			size_t n = KS_PAGE - (size_t)(va % KS_PAGE);
+
+			if (n > want - got)
+				n = want - got;
+			if (dump_read_virt(d, va, ks->names + ks->names_len + got, n))
+				break;
+			got += n;
+		}
+	}
+	if (!got)
+		return -1;
+	ks->names_len += got;
+	return 0;
+}
+
+/* Bytes name at @pos takes (length prefix included), or 0 if not all
+ * of it has been read yet. */
+static size_t name_bytes(const struct dump_kallsyms *ks, size_t pos)
+{
+	size_t n;
+
+	if (pos >= ks->names_len)
+		return 0;
+	n = ks->names[pos];
+	if (n & 0x80) {
+		if (pos + 1 >= ks->names_len)
+			return 0;
+		n = 2 + ((n & 0x7f) | ((size_t)ks->names[pos + 1] << 7));
+	} else {
+		n += 1;
+	}
+	return n <= ks->names_len - pos ? n : 0;
+}
+
+/* Make name_off[i] valid. 0, or -1 (names table unreadable/damaged). */
+static int names_upto(struct dump *d, uint32_t i)
+{
+	struct dump_kallsyms *ks = &d->ks;
+
+	if (i >= ks->nr)
+		return -1;
+	while (ks->nr_named <= i) {
+		uint32_t k = ks->nr_named;
+		size_t pos = 0;
+
+		if (k)		/* name k-1 is complete: skip it */
+			pos = ks->name_off[k - 1] +
+			      name_bytes(ks, ks->name_off[k - 1]);
+		while (!name_bytes(ks, pos)) {
+			if (ks->names_done || names_more(d)) {
+				ks->names_done = 1;
+				return -1;
+			}
+		}
+		if (pos > UINT32_MAX)
+			return -1;
+		ks->name_off[k] = (uint32_t)pos;
+		ks->nr_named = k + 1;
+	}
+	return 0;
+}
+
+/* Expand name @i (with the type character first) into @buf. */
+static int name_of(struct dump *d, uint32_t i, char *buf, size_t len)
+{
+	struct dump_kallsyms *ks = &d->ks;
+	const unsigned char *p;
+	size_t o = 0;
+	unsigned n, k;
+
+	if (len < 2 || names_upto(d, i))
+		return -1;
+	p = ks->names + ks->name_off[i];
+	n = p[0];
+	if (n & 0x80) {
+		n = (n & 0x7f) | ((unsigned)p[1] << 7);
+		p += 2;
+	} else {
+		p += 1;
+	}
+	for (k = 0; k < n; k++) {
+		size_t off = ks->tidx[p[k]], tl;
+
+		if (off >= ks->ttab_len)
+			return -1;
+		tl = strlen(ks->ttab + off);
+		if (o + tl >= len)
+			return -1;
+		memcpy(buf + o, ks->ttab + off, tl);
+		o += tl;
+	}
+	buf[o] = '\0';
+	return o ? 0 : -1;
+}
+
+static int load(struct dump *d)
+{
+	struct dump_kallsyms *ks = &d->ks;
+	uint64_t num_va, ttab_va, tidx_va, stext, v;
+	uint32_t num, i, k;
+	int e, have_abs, have_rel;
+	unsigned maxidx = 0;
+
+	if (dump_vmcoreinfo_u64(d, "SYMBOL(kallsyms_names)", &ks->names_va) ||
+	    dump_vmcoreinfo_u64(d, "SYMBOL(kallsyms_num_syms)", &num_va) ||
+	    dump_vmcoreinfo_u64(d, "SYMBOL(kallsyms_token_table)", &ttab_va) ||
+	    dump_vmcoreinfo_u64(d, "SYMBOL(kallsyms_token_index)", &tidx_va) ||
+	    dump_vmcoreinfo_u64(d, "SYMBOL(_stext)", &stext))
+		return -1;
+	have_rel = !dump_vmcoreinfo_u64(d, "SYMBOL(kallsyms_offsets)", &ks->offs_va);
+	have_abs = !have_rel &&
+		   !dump_vmcoreinfo_u64(d, "SYMBOL(kallsyms_addresses)", &ks->offs_va);
+	if (!have_rel && !have_abs)
+		return -1;
+	if (have_rel &&
+	    !dump_vmcoreinfo_u64(d, "SYMBOL(kallsyms_relative_base)", &v) &&
+	    dump_read_u64(d, v, &ks->relbase))
+		return -1;
+	if (dump_read_virt(d, num_va, &num, sizeof(num)) || !num ||
+	    num > KS_MAX_SYMS)
+		return -1;
+	if (dump_read_virt(d, tidx_va, ks->tidx, sizeof(ks->tidx)))
+		return -1;
+	for (i = 0; i < 256; i++)
+		if (ks->tidx[i] > maxidx)
+			maxidx = ks->tidx[i];
+	ks->ttab_len = (size_t)maxidx + 256;
+	ks->ttab = malloc(ks->ttab_len + 1);
+	ks->esz = have_abs ? 8 : 4;
+	ks->offs = malloc((size_t)num * ks->esz);
+	ks->offs_have = calloc(num / KS_BLOCK + 1, 1);
+	ks->name_off = malloc((size_t)num * sizeof(*ks->name_off));
+	if (!ks->ttab || !ks->offs || !ks->offs_have || !ks->name_off)
+		goto fail;
+	if (dump_read_virt(d, ttab_va, ks->ttab, ks->ttab_len)) {
+		/* may end close to an unreadable page: read what exists */
+		ks->ttab_len = (size_t)maxidx + 1;
+		if (dump_read_virt(d, ttab_va, ks->ttab, ks->ttab_len))
+			goto fail;
+	}
+	ks->ttab[ks->ttab_len] = '\0';
+	ks->nr = num;
+
+	/*
+	 * Pick the encoding in which a symbol named _stext sits at
+	 * SYMBOL(_stext). (An address match alone is not enough:
+	 * absolute-percpu offsets read as base-relative put the per-CPU
+	 * symbol at offset 0 at relative_base == _stext.)
+	 */
+	for (e = 0; e < KS_NR_ENC; e++) {
+		char name[KS_MAX_NAME];
+		int found = 0;
+
+		if ((e == KS_ABS) != have_abs)
+			continue;
+		ks->enc = e;
+		i = lower_bound(d, stext);
+		for (k = i; k < num && k < i + 64 && !found; k++) {
+			if (sym_addr(d, k, &v) || v != stext)
+				break;
+			found = !name_of(d, k, name, sizeof(name)) &&
+				!strcmp(name + 1, "_stext");
+		}
+		if (found)
+			break;
+	}
+	if (e == KS_NR_ENC)
+		goto fail;
+	/* [_text: the first symbol of the 1 GiB kernel image, last symbol) */
+	i = lower_bound(d, stext > (1ULL << 30) ? stext - (1ULL << 30) : 0);
+	if (sym_addr(d, i, &ks->lo) || ks->lo > stext)
+		ks->lo = stext;
+	if (sym_addr(d, num - 1, &ks->hi) || ks->hi < ks->lo)
+		goto fail;
+	return 0;
+fail:
+	dump_kallsyms_free(d);
+	return -1;
+}
+
+static int ensure(struct dump *d)
+{
+	if (d->ks.state == 0)
+		d->ks.state = load(d) ? -1 : 1;
+	return d->ks.state > 0 ? 0 : -1;
+}
+
+void dump_kallsyms_free(struct dump *d)
+{
+	int state = d->ks.state;
+
+	free(d->ks.offs);
+	free(d->ks.offs_have);
+	free(d->ks.names);
+	free(d->ks.name_off);
+	free(d->ks.ttab);
+	memset(&d->ks, 0, sizeof(d->ks));
+	d->ks.state = state;
+}
+
+static int lookup(struct dump *d, uint64_t addr, char *buf, size_t len)
+{
+	struct dump_kallsyms *ks = &d->ks;
+	char name[KS_MAX_NAME];
+	uint64_t start, next;
+	uint32_t i, j;
+
+	if (ensure(d) || addr < ks->lo || addr >= ks->hi)
+		return -1;
+	/* the last symbol at or below addr, then its first alias (as the
+	 * kernel), then the next higher address for the size */
+	i = lower_bound(d, addr + 1);
+	if (i == 0 || i > ks->nr || sym_addr(d, i - 1, &start) || start > addr)
+		return -1;
+	i = lower_bound(d, start);
+	if (i >= ks->nr)
+		return -1;
+	j = lower_bound(d, start + 1);
+	if (j >= ks->nr || sym_addr(d, j, &next) || next <= start)
+		return -1;
+	if (name_of(d, i, name, sizeof(name)))
+		return -1;
+	snprintf(buf, len, "%s+0x%" PRIx64 "/0x%" PRIx64, name + 1,
+		 addr - start, next - start);
+	return 0;
+}
+
+int dump_symbolize(struct dump *d, uint64_t addr, char *buf, size_t len)
+{
+	if (!buf || !len)
+		return -1;
+	if (!lookup(d, addr, buf, len))
+		return 0;
+	if (d->sym_fallback)
+		return d->sym_fallback(d->sym_fallback_ctx, addr, buf, len);
+	return -1;
+}
+
+/* 1 if name @i (type character skipped) is @name; compares token by
+ * token and stops at the first difference. -1 if unreadable. */
+static int name_is(struct dump *d, uint32_t i, const char *name, size_t nlen)
+{
+	struct dump_kallsyms *ks = &d->ks;
+	const unsigned char *p;
+	size_t o = 0, skip = 1;
+	unsigned n, k;
+
+	if (names_upto(d, i))
+		return -1;
+	p = ks->names + ks->name_off[i];
+	n = p[0];
+	if (n & 0x80) {
+		n = (n & 0x7f) | ((unsigned)p[1] << 7);
+		p += 2;
+	} else {
+		p += 1;
+	}
+	for (k = 0; k < n; k++) {
+		size_t off = ks->tidx[p[k]], tl;
+		const char *t;
+
+		if (off >= ks->ttab_len)
+			return -1;
+		t = ks->ttab + off;
+		tl = strlen(t);
+		if (skip && tl) {		/* the type character */
+			t++;
+			tl--;
+			skip = 0;
+		}
+		if (tl > nlen - o || memcmp(t, name + o, tl))
+			return 0;
+		o += tl;
+	}
+	return o == nlen;
+}
+
+uint64_t dump_symbol_addr(struct dump *d, const char *name)
+{
+	struct dump_kallsyms *ks = &d->ks;
+	size_t nlen = strlen(name);
+	unsigned char ok0[256];
+	uint64_t v;
+	uint32_t i;
+	unsigned t;
+	int r;
+
+	if (ensure(d) || !nlen)
+		return 0;
+	/*
+	 * Which tokens may start the name: the first token holds the type
+	 * character and then a prefix of @name. A linear scan then looks
+	 * at one byte for most symbols.
+	 */
+	for (t = 0; t < 256; t++) {
+		const char *tok = ks->tidx[t] < ks->ttab_len ?
+				  ks->ttab + ks->tidx[t] : "";
+		size_t tl = strlen(tok);
+
+		ok0[t] = tl && (tl - 1 <= nlen && !memcmp(tok + 1, name, tl - 1));
+	}
+	for (i = 0; i < ks->nr; i++) {
+		const unsigned char *p;
+
+		if (names_upto(d, i))
+			return 0;
+		p = ks->names + ks->name_off[i];
+		/* name_bytes() > its prefix: no 0-length names here */
+		if (name_bytes(ks, ks->name_off[i]) <= ((p[0] & 0x80) ? 2u : 1u) ||
+		    !ok0[p[(p[0] & 0x80) ? 2 : 1]])
+			continue;
+		r = name_is(d, i, name, nlen);
+		if (r < 0)
+			return 0;
+		if (r)
+			return sym_addr(d, i, &v) ? 0 : v;
+	}
+	return 0;
+}
+
+void dump_set_sym_fallback(struct dump *d, dump_sym_fallback_fn fn, void *ctx)
+{
+	d->sym_fallback = fn;
+	d->sym_fallback_ctx = ctx;
+}

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Find the crashsafe record in a dump. In order, the first candidate whose
+ * root magic is there wins:
+ *   1. --record-phys ADDR                              (found_by "option")
+ *   2. crashsafe.record=0x... in /proc/cmdline, when reading /proc/vmcore
+ *      in the capture kernel                           ("cmdline")
+ *   3. "crashsafe: version X loaded, record at phys 0x..." in the dump's
+ *      kernel log                                      ("dmesg")
+ *   4. a bounded scan of page starts for CS_ROOT_MAGIC ("scan"), unless
+ *      --no-scan
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "csdextract.h"
+
+#define PAGE		4096ull
+#define SCAN_MAX_BYTES	(64ull << 30)	/* never scan beyond 64 GiB */
+#define SCAN_DEFAULT	(4ull << 30)	/* when max_pfn is unknown */
+#define SCAN_MAX_SECS	120		/* and never longer than this */
+
+const char *found_by_name(enum found_by f)
+{
+	switch (f) {
+	case FOUND_OPTION: return "option";
+	case FOUND_CMDLINE: return "cmdline";
+	case FOUND_DMESG: return "dmesg";
+	case FOUND_SCAN: return "scan";
+	default: return NULL;
+	}
+}
+
+static void note(struct ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void note(struct ctx *c, const char *fmt, ...)
+{
+	char buf[256], **n;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	n = realloc(c->locate_notes, (c->nlocate_notes + 1) * sizeof(*n));
+	if (!n)
+		return;
+	c->locate_notes = n;
+	n[c->nlocate_notes] = strdup(buf);
+	if (n[c->nlocate_notes])
+		c->nlocate_notes++;
+}
+
+/* Parse "0x..." hex after @key in @s; 0 on success. */
+static int parse_after(const char *s, const char *key, uint64_t *out)
+{
+	const char *p = strstr(s, key);
+	char *end;
+	unsigned long long v;
+
+	if (!p)
+		return -1;
+	p += strlen(key);
+	v = strtoull(p, &end, 0);
+	if (end == p)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int try_at(struct ctx *c, uint64_t phys, enum found_by how)
+{
+	int r = cs_probe(&c->rd, phys);
+
+	if (r != 1) {
+		note(c, "%s: no record magic at 0x%llx%s", found_by_name(how),
+		     (unsigned long long)phys, r < 0 ? " (unreadable)" : "");
+		return 0;
+	}
+	c->found = 1;
+	c->found_by = how;
+	cs_decode(&c->rd, phys, &c->rec);
+	return 1;
+}
+
+static int from_cmdline(struct ctx *c)
+{
+	char buf[4096];
+	FILE *f;
+	size_t n;
+	uint64_t pa;
+
+	if (strcmp(c->o.path, "/proc/vmcore"))
+		return 0;
+	f = fopen("/proc/cmdline", "r");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	if (parse_after(buf, "crashsafe.record=", &pa))
+		return 0;
+	return try_at(c, pa, FOUND_CMDLINE);
+}
+
+static int from_dmesg(struct ctx *c)
+{
+	const struct dump_log_line *lines;
+	size_t n, i;
+	char err[256];
+	uint64_t pa;
+
+	if (dump_log(c->d, &lines, &n, err, sizeof(err))) {
+		note(c, "dmesg: kernel log unreadable: %s", err);
+		return 0;
+	}
+	/* The newest load wins (the module may have been reloaded). */
+	for (i = n; i-- > 0;) {
+		const char *t = lines[i].text;
+
+		if (!t || !strstr(t, "crashsafe: version") ||
+		    parse_after(t, "record at phys ", &pa))
+			continue;
+		return try_at(c, pa, FOUND_DMESG);
+	}
+	return 0;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int from_scan(struct ctx *c)
+{
+	uint64_t max = 0, pfn = 0, pa, addr;
+	double t0 = now_s(), last = t0;
+	int progress = 0;
+
+	addr = dump_symbol_addr(c->d, "max_pfn");
+	if (addr && !dump_read_virt(c->d, addr, &pfn, sizeof(pfn)) && pfn)
+		max = pfn * PAGE;
+	if (!max || max > SCAN_MAX_BYTES) {
+		note(c, "scan: max_pfn %s, scanning the first %llu MiB",
+		     max ? "too large" : "unknown",
+		     (unsigned long long)((max ? SCAN_MAX_BYTES : SCAN_DEFAULT) >> 20));
+		max = max ? SCAN_MAX_BYTES : SCAN_DEFAULT;
+	}
+	for (pa = 0; pa < max; pa += PAGE) {
+		if (!(pa & ((1ull << 26) - 1))) {	/* every 64 MiB */
+			double t = now_s();
+
+			if (t - t0 > SCAN_MAX_SECS) {
+				note(c, "scan: gave up after %d s at 0x%llx",
+				     SCAN_MAX_SECS, (unsigned long long)pa);
+				break;
+			}
+			if (t - last > 1.0) {
+				fprintf(stderr, "csdextract: scanning for the record: %llu/%llu MiB\r",
+					(unsigned long long)(pa >> 20),
+					(unsigned long long)(max >> 20));
+				last = t;
+				progress = 1;
+			}
+		}
+		if (cs_probe(&c->rd, pa) == 1) {
+			if (progress)
+				fputc('\n', stderr);
+			/* A stale copy may carry the magic too: take only a
+			 * root that says it lives here. */
+			struct cs_root r;
+
+			if (!dump_read_phys(c->d, pa, &r, sizeof(r)) &&
+			    r.self_phys != pa)
+				continue;
+			return try_at(c, pa, FOUND_SCAN);
+		}
+	}
+	if (progress)
+		fputc('\n', stderr);
+	note(c, "scan: no record in the first %llu MiB",
+	     (unsigned long long)(max >> 20));
+	return 0;
+}
+
+void record_locate(struct ctx *c)
+{
+	if (c->o.have_phys && try_at(c, c->o.record_phys, FOUND_OPTION))
+		return;
+	if (from_cmdline(c))
+		return;
+	if (from_dmesg(c))
+		return;
+	if (!c->o.no_scan)
+		from_scan(c);
+}
