@@ -27,6 +27,11 @@ const char *cs_event_name(unsigned int type);
 #define CS_CSD_FUNC_OFF		16
 #define CS_CSD_INFO_OFF		24
 
+/* csd_detect.c: calls tracked from entry to return (kretprobe, 6.1) */
+u64 cs_csd_track_call(int dst, unsigned long func, unsigned long info,
+		      unsigned long callsite, int *cpu, unsigned int *slot);
+void cs_csd_call_done(int cpu, unsigned int slot, u64 gen);
+
 /* csd_detect.c: number of hangs detected so far, for debugfs status */
 unsigned int cs_csd_hang_count(void);
 unsigned int cs_csd_outstanding(int cpu);

@@ -54,17 +54,21 @@ struct cs_track {
 	u64 seq;		/* when queued */
 	u64 waited;		/* ns waited when reported */
 	u64 panic_at;		/* seq to panic at, 0: no panic */
+	u64 gen;		/* unique per use of this slot */
+	u64 call_done;		/* == gen: the tracked call returned */
 	u32 id;			/* #N once reported */
 	int hang;		/* hang slot once reported, -1 none */
 	u16 dst;
 	u8 used;
 	u8 reported;
+	u8 call;		/* tracked from the call (kretprobe), csd maybe 0 */
 };
 
 struct cs_track_cpu {
 	struct cs_track t[CS_TRACK_SLOTS];
 	unsigned int next;
 	unsigned int busy;	/* table being changed on this CPU */
+	u64 gen_next;
 	struct cs_event ev[CS_REPORT_EV];
 	struct cs_capture scratch;
 };
@@ -99,6 +103,52 @@ static u64 cs_cycles_to_ns(u64 cyc)
 	return mul_u64_u32_div(cyc, 1000000, khz);
 }
 
+/* IRQs off, tc->busy held: find or take a slot. */
+static struct cs_track *cs_track_slot(struct cs_track_cpu *tc,
+				      unsigned long csd)
+{
+	struct cs_track *t = NULL;
+	unsigned int i;
+
+	for (i = 0; i < CS_TRACK_SLOTS; i++) {
+		struct cs_track *c = &tc->t[i];
+
+		if (csd && c->used && c->csd == csd)
+			return c;
+		if (!c->used && !t)
+			t = c;
+	}
+	if (t)
+		return t;
+	/* Full: evict round-robin, but never a reported stall. */
+	for (i = 0; i < CS_TRACK_SLOTS; i++) {
+		struct cs_track *c = &tc->t[tc->next++ % CS_TRACK_SLOTS];
+
+		if (!c->reported)
+			return c;
+	}
+	return NULL;
+}
+
+static void cs_track_fill(struct cs_track_cpu *tc, struct cs_track *t,
+			  int dst, unsigned long func, unsigned long info,
+			  unsigned long csd, unsigned long callsite, bool call)
+{
+	t->csd = csd;
+	t->func = func;
+	t->info = info;
+	t->callsite = callsite;
+	t->seq = cs_seq_now();
+	t->dst = dst;
+	t->id = 0;
+	t->hang = -1;
+	t->reported = 0;
+	t->panic_at = 0;
+	t->call = call;
+	t->gen = ++tc->gen_next;
+	WRITE_ONCE(t->used, 1);
+}
+
 /*
  * Any context: sender side, a csd was just queued. Kprobe handlers on
  * int3 look like NMI context, so nesting is caught with tc->busy instead
@@ -108,7 +158,7 @@ void cs_csd_track(int dst, unsigned long func, unsigned long info,
 		  unsigned long csd, unsigned long callsite)
 {
 	struct cs_track_cpu *tc;
-	struct cs_track *t = NULL;
+	struct cs_track *t;
 	unsigned long flags;
 	unsigned int i;
 
@@ -120,44 +170,65 @@ void cs_csd_track(int dst, unsigned long func, unsigned long info,
 		goto out;
 	tc->busy = 1;
 	barrier();
+	/* The queue of a call already tracked at its entry: add the csd. */
 	for (i = 0; i < CS_TRACK_SLOTS; i++) {
-		struct cs_track *c = &tc->t[i];
-
-		if (c->used && c->csd == csd) {
-			t = c;
-			break;
-		}
-		if (!c->used && !t)
-			t = c;
-	}
-	if (!t) {
-		/* Full: evict round-robin, but never a reported stall. */
-		for (i = 0; i < CS_TRACK_SLOTS; i++) {
-			struct cs_track *c = &tc->t[tc->next++ % CS_TRACK_SLOTS];
-
-			if (!c->reported) {
-				t = c;
-				break;
-			}
+		t = &tc->t[i];
+		if (t->used && t->call && !t->csd && t->func == func &&
+		    t->dst == dst) {
+			t->csd = csd;
+			goto done;
 		}
 	}
+	t = cs_track_slot(tc, csd);
+	if (t)
+		cs_track_fill(tc, t, dst, func, info, csd, callsite, false);
+done:
+	barrier();
+	tc->busy = 0;
+out:
+	local_irq_restore(flags);
+}
+
+/*
+ * Any context: a waiting call (smp_call_function_single(wait)) starts on
+ * this CPU; the csd is not known (yet). Returns a token for
+ * cs_csd_call_done(), 0 if not tracked.
+ */
+u64 cs_csd_track_call(int dst, unsigned long func, unsigned long info,
+		      unsigned long callsite, int *cpu, unsigned int *slot)
+{
+	struct cs_track_cpu *tc;
+	struct cs_track *t;
+	unsigned long flags;
+	u64 gen = 0;
+
+	if (!READ_ONCE(cs_detect_ready))
+		return 0;
+	local_irq_save(flags);
+	tc = this_cpu_ptr(&cs_tracks);
+	if (tc->busy)
+		goto out;
+	tc->busy = 1;
+	barrier();
+	t = cs_track_slot(tc, 0);
 	if (t) {
-		t->csd = csd;
-		t->func = func;
-		t->info = info;
-		t->callsite = callsite;
-		t->seq = cs_seq_now();
-		t->dst = dst;
-		t->id = 0;
-		t->hang = -1;
-		t->reported = 0;
-		t->panic_at = 0;
-		WRITE_ONCE(t->used, 1);
+		cs_track_fill(tc, t, dst, func, info, 0, callsite, true);
+		gen = t->gen;
+		*cpu = smp_processor_id();
+		*slot = t - tc->t;
 	}
 	barrier();
 	tc->busy = 0;
 out:
 	local_irq_restore(flags);
+	return gen;
+}
+
+/* Any context, any CPU: the call tracked as (@cpu, @slot, @gen) returned. */
+void cs_csd_call_done(int cpu, unsigned int slot, u64 gen)
+{
+	if (slot < CS_TRACK_SLOTS && cpu >= 0 && cpu < nr_cpu_ids)
+		WRITE_ONCE(per_cpu_ptr(&cs_tracks, cpu)->t[slot].call_done, gen);
 }
 
 /* Any context: read and validate ring entry @n of @r into @out. */
@@ -245,8 +316,8 @@ static void cs_analyse(struct cs_track *t, int src, struct cs_analysis *a)
 		for (i = 1; i <= lim; i++) {
 			if (!cs_ring_get(rs, head - i, &e))
 				continue;
-			if (e.seq < t->seq && e.type == CS_EV_QUEUE &&
-			    e.csd == t->csd && e.dst == t->dst) {
+			if (e.type == CS_EV_QUEUE && e.dst == t->dst &&
+			    (t->csd ? e.csd == t->csd : e.func == t->func)) {
 				a->queue_seq = e.seq;
 				break;
 			}
@@ -487,9 +558,11 @@ void cs_csd_check(u64 now_seq)
 		if (!t->used)
 			continue;
 		waited = now > t->seq ? cs_cycles_to_ns(now - t->seq) : 0;
-		if (copy_from_kernel_nofault(hdr, (void *)t->csd, sizeof(hdr)) ||
-		    !(hdr[CS_CSD_FLAGS_OFF / 8] & CSD_FLAG_LOCK) ||
-		    hdr[CS_CSD_FUNC_OFF / 8] != t->func) {
+		if ((t->call && READ_ONCE(t->call_done) == t->gen) ||
+		    (t->csd &&
+		     (copy_from_kernel_nofault(hdr, (void *)t->csd, sizeof(hdr)) ||
+		      !(hdr[CS_CSD_FLAGS_OFF / 8] & CSD_FLAG_LOCK) ||
+		      hdr[CS_CSD_FUNC_OFF / 8] != t->func))) {
 			/* Done (or the csd memory moved on). */
 			if (t->reported) {
 				struct cs_csd_hang *h = t->hang >= 0 ?

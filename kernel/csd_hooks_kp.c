@@ -4,7 +4,10 @@
  * on the non-inlined functions of kernel/smp.c and the x86 IPI senders,
  * producing the same events as the tracepoints of csd_hooks_tp.c:
  *
- *   __smp_call_single_queue(cpu, node)        queue (+ tracking)
+ *   generic_exec_single(cpu, csd)             queue (+ tracking)
+ *   __smp_call_single_queue(cpu, node)        queue (+ tracking) unless
+ *                                             generic_exec_single had it
+ *   smp_call_function_single() entry/return   tracking of waiting calls
  *   smp_call_function_many_cond(mask, func..)  queue per target (csd unknown)
  *   native_send_call_func_single_ipi(cpu)      ipi
  *   native_send_call_func_ipi(mask)            ping + ipi per target
@@ -27,9 +30,43 @@
 
 #define CS_MASK_EXPAND_MAX	64
 
+/* The csd generic_exec_single() recorded, so its inner queue is not. */
+static DEFINE_PER_CPU(unsigned long, cs_kp_ges_csd);
+
+struct cs_kp_call {
+	u64 gen;
+	int cpu;
+	unsigned int slot;
+};
+
+/* At a function's entry, the word at sp is the return address. */
 static unsigned long cs_kp_retaddr(struct pt_regs *regs)
 {
-	return regs_get_kernel_stack_nth(regs, 0);
+	unsigned long ret = 0;
+
+	if (copy_from_kernel_nofault(&ret, (void *)kernel_stack_pointer(regs),
+				     sizeof(ret)))
+		return 0;
+	return ret;
+}
+
+/* Any context: generic_exec_single(int cpu, call_single_data_t *csd). */
+static int notrace cs_kp_ges(struct kprobe *p, struct pt_regs *regs)
+{
+	int cpu = (int)regs->di, this = raw_smp_processor_id();
+	unsigned long csd = regs->si, func = 0, info = 0;
+
+	if (cpu == this)
+		return 0;	/* runs locally, nothing is queued */
+	if (copy_from_kernel_nofault(&func, (void *)(csd + CS_CSD_FUNC_OFF),
+				     sizeof(func)) ||
+	    copy_from_kernel_nofault(&info, (void *)(csd + CS_CSD_INFO_OFF),
+				     sizeof(info)))
+		return 0;
+	__this_cpu_write(cs_kp_ges_csd, csd);
+	cs_event(CS_EV_QUEUE, this, cpu, func, csd, cs_kp_retaddr(regs), 0);
+	cs_csd_track(cpu, func, info, csd, cs_kp_retaddr(regs));
+	return 0;
 }
 
 /* Any context: __smp_call_single_queue(int cpu, struct llist_node *node). */
@@ -40,6 +77,10 @@ static int notrace cs_kp_queue(struct kprobe *p, struct pt_regs *regs)
 	unsigned long func = 0, info = 0;
 	unsigned int flags = 0, type;
 
+	if (__this_cpu_read(cs_kp_ges_csd) == node) {
+		__this_cpu_write(cs_kp_ges_csd, 0);
+		return 0;
+	}
 	if (copy_from_kernel_nofault(&flags, (void *)(node + CS_CSD_FLAGS_OFF),
 				     sizeof(flags)))
 		return 0;
@@ -116,7 +157,35 @@ static int notrace cs_kp_flush_ret(struct kretprobe_instance *ri,
 	return 0;
 }
 
+/* Task context: smp_call_function_single(cpu, func, info, wait) starts. */
+static int notrace cs_kp_scfs_entry(struct kretprobe_instance *ri,
+				    struct pt_regs *regs)
+{
+	struct cs_kp_call *c = (struct cs_kp_call *)ri->data;
+	int cpu = (int)regs->di;
+
+	c->gen = 0;
+	if (regs->cx && cpu != raw_smp_processor_id() &&
+	    (unsigned int)cpu < nr_cpu_ids)
+		c->gen = cs_csd_track_call(cpu, regs->si, regs->dx,
+					   cs_kp_retaddr(regs), &c->cpu,
+					   &c->slot);
+	return 0;
+}
+
+/* Task context: smp_call_function_single() returns. */
+static int notrace cs_kp_scfs_ret(struct kretprobe_instance *ri,
+				  struct pt_regs *regs)
+{
+	struct cs_kp_call *c = (struct cs_kp_call *)ri->data;
+
+	if (c->gen)
+		cs_csd_call_done(c->cpu, c->slot, c->gen);
+	return 0;
+}
+
 static struct kprobe cs_kps[] = {
+	{ .symbol_name = "generic_exec_single", .pre_handler = cs_kp_ges },
 	{ .symbol_name = "__smp_call_single_queue", .pre_handler = cs_kp_queue },
 	{ .symbol_name = "smp_call_function_many_cond", .pre_handler = cs_kp_many },
 	{ .symbol_name = "native_send_call_func_single_ipi", .pre_handler = cs_kp_ipi },
@@ -125,11 +194,19 @@ static struct kprobe cs_kps[] = {
 };
 static bool cs_kp_ok[ARRAY_SIZE(cs_kps)];
 
-static struct kretprobe cs_krp = {
-	.kp.symbol_name = "__flush_smp_call_function_queue",
-	.handler = cs_kp_flush_ret,
+static struct kretprobe cs_krps[] = {
+	{
+		.kp.symbol_name = "__flush_smp_call_function_queue",
+		.handler = cs_kp_flush_ret,
+	},
+	{
+		.kp.symbol_name = "smp_call_function_single",
+		.entry_handler = cs_kp_scfs_entry,
+		.handler = cs_kp_scfs_ret,
+		.data_size = sizeof(struct cs_kp_call),
+	},
 };
-static bool cs_krp_ok;
+static bool cs_krp_ok[ARRAY_SIZE(cs_krps)];
 
 int cs_kp_init(void)
 {
@@ -144,17 +221,22 @@ int cs_kp_init(void)
 		cs_kp_ok[i] = true;
 		nr++;
 	}
-	cs_krp.maxactive = num_possible_cpus() * 2;
-	ret = register_kretprobe(&cs_krp);
-	if (ret)
-		pr_warn("kretprobe %s: %d\n", cs_krp.kp.symbol_name, ret);
-	else
-		cs_krp_ok = true;
+	for (i = 0; i < ARRAY_SIZE(cs_krps); i++) {
+		cs_krps[i].maxactive = num_possible_cpus() * 4;
+		ret = register_kretprobe(&cs_krps[i]);
+		if (ret) {
+			pr_warn("kretprobe %s: %d\n",
+				cs_krps[i].kp.symbol_name, ret);
+			continue;
+		}
+		cs_krp_ok[i] = true;
+		nr++;
+	}
 	if (!nr) {
 		cs_kp_exit();
 		return -ENOENT;
 	}
-	pr_info("%d kprobes on kernel/smp.c and IPI senders\n", nr);
+	pr_info("%d kprobes/kretprobes on kernel/smp.c and IPI senders\n", nr);
 	return 0;
 }
 
@@ -167,7 +249,9 @@ void cs_kp_exit(void)
 			unregister_kprobe(&cs_kps[i]);
 		cs_kp_ok[i] = false;
 	}
-	if (cs_krp_ok)
-		unregister_kretprobe(&cs_krp);
-	cs_krp_ok = false;
+	for (i = 0; i < ARRAY_SIZE(cs_krps); i++) {
+		if (cs_krp_ok[i])
+			unregister_kretprobe(&cs_krps[i]);
+		cs_krp_ok[i] = false;
+	}
 }

@@ -39,6 +39,16 @@ struct dump_kallsyms {
 	uint32_t *name_off;		/* offset of name i in names[] */
 	uint32_t nr_named;		/* name_off[] valid below this */
 	int names_done;			/* all names read (or failed) */
+	/* kallsyms_markers (offset of every 256th name), found just below
+	 * the token table and checked against the names; NULL if not */
+	uint32_t *markers;
+	uint32_t nr_markers;
+	uint64_t names_size;		/* bytes from names to token table */
+	struct {
+		uint32_t blk;		/* marker index + 1, 0 = empty */
+		uint32_t len;
+		unsigned char *buf;
+	} mcache[8];
 	char *ttab;			/* token table, NUL-terminated */
 	size_t ttab_len;
 	uint16_t tidx[256];

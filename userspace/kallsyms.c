@@ -190,22 +190,39 @@ static int names_upto(struct dump *d, uint32_t i)
 	return 0;
 }
 
-/* Expand name @i (with the type character first) into @buf. */
-static int name_of(struct dump *d, uint32_t i, char *buf, size_t len)
+/* Bytes of the name at @p (length prefix included), at most @avail,
+ * or 0 if it does not fit. */
+static size_t name_len_at(const unsigned char *p, size_t avail)
 {
-	struct dump_kallsyms *ks = &d->ks;
-	const unsigned char *p;
-	size_t o = 0;
-	unsigned n, k;
+	size_t n;
 
-	if (len < 2 || names_upto(d, i))
-		return -1;
-	p = ks->names + ks->name_off[i];
+	if (!avail)
+		return 0;
 	n = p[0];
 	if (n & 0x80) {
-		n = (n & 0x7f) | ((unsigned)p[1] << 7);
+		if (avail < 2)
+			return 0;
+		n = 2 + ((n & 0x7f) | ((size_t)p[1] << 7));
+	} else {
+		n += 1;
+	}
+	return n <= avail ? n : 0;
+}
+
+/* Expand the name at @p (@avail bytes readable) into @buf. */
+static int expand(struct dump_kallsyms *ks, const unsigned char *p,
+		  size_t avail, char *buf, size_t len)
+{
+	size_t o = 0, nb = name_len_at(p, avail);
+	unsigned n, k;
+
+	if (!nb || len < 2)
+		return -1;
+	if (p[0] & 0x80) {
+		n = (unsigned)nb - 2;
 		p += 2;
 	} else {
+		n = (unsigned)nb - 1;
 		p += 1;
 	}
 	for (k = 0; k < n; k++) {
@@ -221,6 +238,115 @@ static int name_of(struct dump *d, uint32_t i, char *buf, size_t len)
 	}
 	buf[o] = '\0';
 	return o ? 0 : -1;
+}
+
+#define KS_MAX_BLOCK		(64u << 10)	/* bytes of 256 names */
+
+/* The raw bytes of names 256*m .. 256*m+255, via the markers. */
+static const unsigned char *marker_block(struct dump *d, uint32_t m,
+					 size_t *len)
+{
+	struct dump_kallsyms *ks = &d->ks;
+	unsigned int slot = m % 8;
+	uint64_t start = ks->markers[m], end;
+	unsigned char *b;
+
+	if (ks->mcache[slot].blk == m + 1) {
+		*len = ks->mcache[slot].len;
+		return ks->mcache[slot].buf;
+	}
+	end = m + 1 < ks->nr_markers ? ks->markers[m + 1] : ks->names_size;
+	if (end > ks->names_size)
+		end = ks->names_size;
+	if (end <= start || end - start > KS_MAX_BLOCK)
+		return NULL;
+	b = realloc(ks->mcache[slot].buf, (size_t)(end - start));
+	if (!b)
+		return NULL;
+	ks->mcache[slot].buf = b;
+	ks->mcache[slot].blk = 0;
+	if (dump_read_virt(d, ks->names_va + start, b, (size_t)(end - start)))
+		return NULL;
+	ks->mcache[slot].blk = m + 1;
+	ks->mcache[slot].len = (uint32_t)(end - start);
+	*len = (size_t)(end - start);
+	return b;
+}
+
+/* Expand name @i (with the type character first) into @buf. */
+static int name_of(struct dump *d, uint32_t i, char *buf, size_t len)
+{
+	struct dump_kallsyms *ks = &d->ks;
+	const unsigned char *p;
+	size_t avail, nb;
+	uint32_t k;
+
+	if (i >= ks->nr)
+		return -1;
+	if (ks->markers && i / 256 < ks->nr_markers) {
+		p = marker_block(d, i / 256, &avail);
+		for (k = 0; p && k < i % 256; k++) {
+			nb = name_len_at(p, avail);
+			if (!nb)
+				return -1;
+			p += nb;
+			avail -= nb;
+		}
+		if (p)
+			return expand(ks, p, avail, buf, len);
+		/* unreadable block: try the sequential way */
+	}
+	if (names_upto(d, i))
+		return -1;
+	return expand(ks, ks->names + ks->name_off[i],
+		      ks->names_len - ks->name_off[i], buf, len);
+}
+
+/*
+ * kallsyms_markers is not in VMCOREINFO, but scripts/kallsyms emits it
+ * after the names and before the (8-aligned) token table: directly (6.12)
+ * or with kallsyms_seqs_of_names (3 bytes per symbol) in between (Debian
+ * 6.1). Accept it only if it starts at 0, grows strictly, stays inside
+ * the names and its second entry matches the names themselves.
+ */
+static void find_markers(struct dump *d, uint64_t ttab_va)
+{
+	struct dump_kallsyms *ks = &d->ks;
+	uint32_t nm = (ks->nr + 255) / 256, k;
+	unsigned int v;
+
+	if (ttab_va <= ks->names_va || ks->nr <= 256 ||
+	    ttab_va - ks->names_va > KS_MAX_NAMES_BYTES)
+		return;
+	ks->names_size = ttab_va - ks->names_va;
+	if (names_upto(d, 256))
+		return;
+	for (v = 0; v < 4; v++) {
+		/* u32 or u64 entries, with or without seqs_of_names after */
+		unsigned int esz = (v & 1) ? 8 : 4;
+		uint64_t bytes = (((uint64_t)nm * esz + 7) & ~7ULL) +
+				 ((v & 2) ? (((uint64_t)ks->nr * 3 + 7) & ~7ULL) : 0);
+		unsigned char *raw = malloc((size_t)nm * esz);
+		uint32_t *m = malloc((size_t)nm * sizeof(*m));
+		int ok = raw && m && bytes < ks->names_size &&
+			 !dump_read_virt(d, ttab_va - bytes, raw, (size_t)nm * esz);
+
+		for (k = 0; ok && k < nm; k++) {
+			uint64_t x = 0;
+
+			memcpy(&x, raw + (size_t)k * esz, esz);
+			ok = x < ks->names_size - bytes && (k ? x > m[k - 1] : x == 0);
+			m[k] = (uint32_t)x;
+		}
+		free(raw);
+		if (ok && m[1] == ks->name_off[256]) {
+			ks->markers = m;
+			ks->nr_markers = nm;
+			ks->names_size -= bytes;	/* names end here */
+			return;
+		}
+		free(m);
+	}
 }
 
 static int load(struct dump *d)
@@ -270,6 +396,7 @@ static int load(struct dump *d)
 	}
 	ks->ttab[ks->ttab_len] = '\0';
 	ks->nr = num;
+	find_markers(d, ttab_va);
 
 	/*
 	 * Pick the encoding in which a symbol named _stext sits at
@@ -324,6 +451,9 @@ void dump_kallsyms_free(struct dump *d)
 	free(d->ks.names);
 	free(d->ks.name_off);
 	free(d->ks.ttab);
+	free(d->ks.markers);
+	for (unsigned int k = 0; k < 8; k++)
+		free(d->ks.mcache[k].buf);
 	memset(&d->ks, 0, sizeof(d->ks));
 	d->ks.state = state;
 }

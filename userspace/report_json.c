@@ -75,6 +75,34 @@ static void jevent(struct ctx *c, struct json *j, const struct cs_dev *v)
 	json_obj_end(j);
 }
 
+/* Registers of @cpu: the record's capture when valid, else NT_PRSTATUS. */
+static void jregs(struct ctx *c, struct json *j, unsigned int cpu,
+		  const struct cs_capture *cap)
+{
+	static const char *const names[] = {
+		"r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9",
+		"r8", "rax", "rcx", "rdx", "rsi", "rdi", "orig_rax", "rip",
+		"cs", "rflags", "rsp", "ss",
+	};
+	struct cs_regs r;
+	const uint64_t *v = (const uint64_t *)&r;
+	size_t i;
+
+	_Static_assert(sizeof(names) / sizeof(names[0]) * 8 == sizeof(r), "regs");
+	if (cap && (cap->flags & CS_CAP_VALID))
+		r = cap->regs;
+	else if (cpu >= 4096 || dump_cpu_regs(c->d, (int)cpu, &r)) {
+		json_null(j);
+		return;
+	}
+	json_obj_begin(j);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		json_key(j, names[i]);
+		json_addr(j, v[i]);
+	}
+	json_obj_end(j);
+}
+
 static void jcpus(struct ctx *c, struct json *j)
 {
 	unsigned int n, i;
@@ -117,6 +145,8 @@ static void jcpus(struct ctx *c, struct json *j)
 			jns(j, dc->st.irqs_off_ns);
 		else
 			json_null(j);
+		json_key(j, "regs");
+		jregs(c, j, i, valid ? &dc->st.cap : NULL);
 		json_key(j, "frames");
 		jframes(c, j, valid ? &dc->st.cap : NULL);
 		json_obj_end(j);
@@ -349,6 +379,11 @@ void report_json(struct ctx *c, FILE *f)
 	json_arr_begin(j);
 	for (i = 0; c->found && i < c->rec.nproblem; i++)
 		json_str(j, c->rec.problem[i]);
+	json_arr_end(j);
+	json_key(j, "modules");
+	json_arr_begin(j);
+	for (i = 0; c->found && i < c->rec.nmodule; i++)
+		json_str(j, c->rec.module[i].name);
 	json_arr_end(j);
 	json_key(j, "notes");
 	json_arr_begin(j);

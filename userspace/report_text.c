@@ -324,8 +324,14 @@ static void cpu_table(struct ctx *c, FILE *f)
 			dc && dc->valid ? cs_stop_name(dc->st.stop) : "-", lat, irq,
 			(unsigned long long)rip, s,
 			from && !strcmp(from, "prstatus") ? " (NT_PRSTATUS)" : "");
-		if (dc && dc->valid && (dc->st.cap.flags & CS_CAP_VALID))
+		if (dc && dc->valid && (dc->st.cap.flags & CS_CAP_VALID)) {
 			print_frames(c, f, &dc->st.cap, "         ", 4);
+		} else if (have && !strcmp(from, "prstatus")) {
+			struct cs_regs r;
+
+			if (!dump_cpu_regs(c->d, (int)i, &r))
+				print_regs(f, &r, "         ");
+		}
 	}
 }
 

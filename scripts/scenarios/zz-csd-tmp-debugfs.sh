@@ -14,7 +14,7 @@ scenario_run() {
 	for t in queue ipi noipi ping gotipi handle dequeue hdlend idle; do
 		echo "T: type $t $(grep -c " $t " $d/events)" > /dev/console
 	done
-	tail -n 12 $d/events | sed 's/^/T: ev: /' > /dev/console
+	grep -E "callsite|cs_test" $d/events | tail -n 14 | sed 's/^/T: ev: /' > /dev/console
 	echo "T: record bytes $(wc -c < $d/record) magic $(head -c 8 $d/record)" > /dev/console
 	sed 's/^/T: log: /' $d/log | tail -n 5 > /dev/console
 	grep crashsafe /proc/modules > /dev/console

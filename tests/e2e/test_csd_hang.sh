@@ -6,7 +6,8 @@
 # entry with the right CPUs, callback and wait, and the victim's RIP inside
 # cs_test_victim_spin.
 #   tests/e2e/test_csd_hang.sh 6.12|6.1 [CPUS (2)] [VICTIM (1)] [SENDER (0)]
-# Environment: E2E_OUT (result dir), QEMU_KDUMP_OPTS (extra harness options).
+# Environment: E2E_OUT (result dir), QEMU_KDUMP_OPTS (extra harness options),
+# E2E_REUSE=1 (only check the results already in E2E_OUT, no guest run).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 k=${1:?usage: test_csd_hang.sh 6.12|6.1 [CPUS] [VICTIM] [SENDER]}
@@ -18,10 +19,12 @@ timeout_ms=5000
 
 fail() { echo "FAIL test_csd_hang $k ($cpus cpus, victim $victim, sender $sender): $*"; exit 1; }
 
-# shellcheck disable=SC2086
-"$top/scripts/qemu-kdump.sh" --kernel "$k" --cpus "$cpus" --scenario csd-hang \
-	--arg victim="$victim" --arg sender="$sender" --out "$out" ${QEMU_KDUMP_OPTS:-} ||
-	fail "harness: $(cat "$out/result.txt" 2>/dev/null || echo 'no result')"
+if [ "${E2E_REUSE:-0}" != 1 ]; then
+	# shellcheck disable=SC2086
+	"$top/scripts/qemu-kdump.sh" --kernel "$k" --cpus "$cpus" --scenario csd-hang \
+		--arg victim="$victim" --arg sender="$sender" --out "$out" ${QEMU_KDUMP_OPTS:-} ||
+		fail "harness: $(cat "$out/result.txt" 2>/dev/null || echo 'no result')"
+fi
 
 j=$out/report.json
 jq -e . "$j" >/dev/null 2>&1 || fail "report.json missing or not JSON ($out)"
@@ -33,14 +36,15 @@ h0() { jq -r ".csd_hangs[0].$1 // \"\"" "$j"; }
 func=$(h0 func)
 [[ $func == *cs_test_ipi_func* ]] || fail "func is '$func', expected cs_test_ipi_func"
 waited=$(h0 waited_ns)
-[[ $waited =~ ^[0-9]+$ ]] && [ "$waited" -ge $((timeout_ms * 1000000)) ] ||
+if ! [[ $waited =~ ^[0-9]+$ ]] || [ "$waited" -lt $((timeout_ms * 1000000)) ]; then
 	fail "waited_ns is '$waited', expected >= ${timeout_ms}000000"
+fi
 sym=$(jq -r --argjson v "$victim" '[.cpus[]? | select(.cpu == $v)][0].symbol // ""' "$j")
 tsym=$(h0 target_symbol)
 [[ $sym == cs_test_victim_spin+* || $tsym == cs_test_victim_spin+* ]] ||
 	fail "victim RIP symbol is '$sym' (cpus[]) / '$tsym' (target_symbol), expected cs_test_victim_spin+..."
 c=$out/console.log
-pat="csd: Detected non-responsive CSD lock (#1) on CPU#$sender, waiting [0-9]+ ns for CPU#0*$victim cs_test_ipi_func\+"
+pat="csd: Detected non-responsive CSD lock \\(#1\\) on CPU#$sender, waiting [0-9]+ ns for CPU#0*$victim cs_test_ipi_func\+"
 grep -Eq "$pat" "$c" || fail "console shows no detection report matching '$pat'"
 verdict=$(h0 verdict)
 echo "PASS test_csd_hang $k ($cpus cpus): CPU#$sender waited ${waited} ns for CPU#$victim $func, verdict $verdict, victim at ${sym:-$tsym}"

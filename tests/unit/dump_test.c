@@ -165,6 +165,8 @@ static int check(const char *dumpf, const char *dmesgf)
 		if (s == p || (size_t)(p - s) >= sizeof(name) ||
 		    sscanf(p, "+0x%llx/0x%llx", &off, &size) != 2)
 			continue;
+		if (!strncmp(p + strspn(p, "+0123456789abcdefx/"), " [", 2))
+			continue;	/* module symbol: not vmlinux kallsyms */
 		memcpy(name, s, (size_t)(p - s));
 		name[p - s] = '\0';
 		snprintf(line, sizeof(line), "%s+0x%llx/0x%llx", name, off, size);
@@ -181,6 +183,30 @@ static int check(const char *dumpf, const char *dmesgf)
 	       dumpf, nsym);
 	if (!nsym)
 		fails++;
+	/* names through kallsyms_markers == names by sequential skipping */
+	if (d->ks.markers) {
+		enum { NS = 3000 };
+		static char a[NS][160];
+		uint32_t *mk = d->ks.markers;
+		uint64_t lo = d->ks.lo, step = (d->ks.hi - d->ks.lo) / NS;
+		int k, same = 0;
+
+		for (k = 0; k < NS; k++)
+			if (dump_symbolize(d, lo + step * (uint64_t)k, a[k], sizeof(a[k])))
+				strcpy(a[k], "?");
+		d->ks.markers = NULL;
+		for (k = 0; k < NS; k++) {
+			if (dump_symbolize(d, lo + step * (uint64_t)k, sym, sizeof(sym)))
+				strcpy(sym, "?");
+			same += !strcmp(sym, a[k]) && strcmp(sym, "?");
+		}
+		d->ks.markers = mk;
+		printf("%s %s: kallsyms_markers: %d/%d sampled addresses name alike\n",
+		       same == NS ? "ok  " : "FAIL", dumpf, same, NS);
+		fails += same != NS;
+	} else {
+		printf("note %s: kallsyms_markers not found (sequential names)\n", dumpf);
+	}
 	t3 = now_ms();
 	printf("time %s: open %.1f ms, log %.1f ms, symbols %.1f ms\n", dumpf,
 	       t1 - t0, t2 - t1, t3 - t2);

@@ -13,7 +13,8 @@
 #
 # usage: tests/unit/dump_test.sh [DUMPDIR...]
 #   DUMPDIR holds vmcore, vmcore.elf, vmcore.flat and dmesg.txt (any subset);
-#   default: $CSD_DUMPS (space-separated) or /tmp/dumps/*/sysrq.
+#   default: $CSD_DUMPS (space-separated) or every /tmp/dumps/<kver>/*/
+#   holding a vmcore.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CC=${CC_SAN:-clang}
@@ -102,9 +103,10 @@ if [ ${#dirs[@]} -eq 0 ]; then
 	if [ -n "${CSD_DUMPS:-}" ]; then
 		read -r -a dirs <<< "$CSD_DUMPS"
 	else
-		for d in /tmp/dumps/*/sysrq; do
+		for d in /tmp/dumps/*/*/; do
+			d=${d%/}
 			[ -L "$(dirname "$d")" ] && continue	# 6.12 -> full name
-			[ -d "$d" ] && dirs+=("$d")
+			ls "$d"/vmcore* > /dev/null 2>&1 && dirs+=("$d")
 		done
 	fi
 fi
