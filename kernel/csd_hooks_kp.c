@@ -144,8 +144,9 @@ static int notrace cs_kp_ipi_mask(struct kprobe *p, struct pt_regs *regs)
 /* Hard-IRQ or idle/task context with irqs off: queue flush starts. */
 static int notrace cs_kp_flush(struct kprobe *p, struct pt_regs *regs)
 {
+	/* No callsite: the kretprobe below has replaced the return address. */
 	cs_event(in_hardirq() ? CS_EV_HANDLE : CS_EV_IDLE, CS_NO_CPU,
-		 raw_smp_processor_id(), 0, 0, cs_kp_retaddr(regs), 0);
+		 raw_smp_processor_id(), 0, 0, 0, 0);
 	return 0;
 }
 

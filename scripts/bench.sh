@@ -10,7 +10,9 @@
 # Then scripts/bench-csdextract.sh, if present (csdextract vs makedumpfile).
 #
 #   scripts/bench.sh [--kernels "6.12 6.1"] [--cpus 2] [--out DIR]
-#                    [--events N] [--ipi-calls N] [--reps N] [--no-build]
+#                    [--events N] [--ipi-calls N] [--reps N] [--rounds N]
+#                    [--no-build] [--parse-only]   (--parse-only: re-print the
+#                    tables from DIR/<kernel>/console.log without running)
 # QEMU TCG numbers: compare within a row (same guest, same run), not with
 # bare-metal figures.
 set -uo pipefail
@@ -19,6 +21,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 kernels="6.12 6.1"
 cpus=2
 out=${BENCH_OUT:-/tmp/crashsafe-bench-$(date +%Y%m%d-%H%M%S)}
+parse_only=0
 declare -a xargs=() hargs=()
 
 while [ $# -gt 0 ]; do
@@ -29,8 +32,10 @@ while [ $# -gt 0 ]; do
 	--events) xargs+=(--arg "events=$2"); shift 2 ;;
 	--ipi-calls) xargs+=(--arg "ipi_calls=$2"); shift 2 ;;
 	--reps) xargs+=(--arg "reps=$2"); shift 2 ;;
+	--rounds) xargs+=(--arg "rounds=$2"); shift 2 ;;
 	--no-build) hargs+=(--no-build); shift ;;
-	-h|--help) sed -n '3,16s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	--parse-only) parse_only=1; shift ;;
+	-h|--help) sed -n '3,18s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -39,6 +44,7 @@ mkdir -p "$out"
 # summarize CONSOLE: one "|"-separated row from the result lines:
 # rec base ratio rec_min base_min ratio_of_min ipi_nomod ipi_mod ipi_ratio
 #   ipi_nomod_min ipi_mod_min ipi_min_ratio rounds (IPI: medians over rounds)
+#   ipi_nomod_best ipi_mod_best ipi_best_ratio (fastest repetition of all)
 summarize() {
 	tr -d '\r' < "$1" | awk '
 	function med(a, n,   i, j, t) {
@@ -67,19 +73,22 @@ summarize() {
 		if (kv("ipi_roundtrip_ns") != "") {
 			if (ph ~ /^nomod/) {
 				n0++; m0[n0] = kv("ipi_roundtrip_ns") + 0
+				if (b0 == "" || kv("ipi_roundtrip_min_ns") + 0 < b0) b0 = kv("ipi_roundtrip_min_ns") + 0
 				p0[n0] = kv("ipi_roundtrip_min_ns") + 0
 			} else if (ph ~ /^mod/) {
 				n1++; m1[n1] = kv("ipi_roundtrip_ns") + 0
+				if (b1 == "" || kv("ipi_roundtrip_min_ns") + 0 < b1) b1 = kv("ipi_roundtrip_min_ns") + 0
 				p1[n1] = kv("ipi_roundtrip_min_ns") + 0
 			}
 		}
 	}
 	END {
 		a = med(m0, n0); b = med(m1, n1); min0 = med(p0, n0); min1 = med(p1, n1)
-		printf "%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%d\n",
+		printf "%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%d|%s|%s|%s\n",
 			fmt(rec), fmt(base), (ratio == "" ? "-" : ratio), fmt(rmin), fmt(bmin),
 			(qmin == "" ? "-" : qmin), fmt(a), fmt(b), rat(b, a),
-			fmt(min0), fmt(min1), rat(min1, min0), (n0 < n1 ? n0 : n1)
+			fmt(min0), fmt(min1), rat(min1, min0), (n0 < n1 ? n0 : n1),
+			fmt(b0), fmt(b1), rat(b1, b0)
 	}'
 }
 
@@ -88,7 +97,7 @@ rows=()
 for k in $kernels; do
 	d=$out/$k
 	echo "== bench on $k, $cpus cpus -> $d"
-	if ! "$top/scripts/qemu-kdump.sh" --kernel "$k" --cpus "$cpus" \
+	if [ $parse_only = 0 ] && ! "$top/scripts/qemu-kdump.sh" --kernel "$k" --cpus "$cpus" \
 		--scenario bench "${hargs[@]+"${hargs[@]}"}" \
 		"${xargs[@]+"${xargs[@]}"}" --out "$d"; then
 		echo "bench.sh: guest run on $k failed (see $d/console.log)" >&2
@@ -122,14 +131,16 @@ done
 echo "   median over repetitions; base/rec = median of back-to-back pair ratios; > 1 means the recorder is cheaper"
 echo
 echo "2) IPI round trip, smp_call_function_single(next cpu, empty, wait=1), without / with crashsafe.ko"
-printf '%-6s %4s %6s | %12s %12s %9s | %12s %12s %9s\n' kernel cpus rounds \
-	"no-mod ns" "mod ns" "mod/nomod" "no-mod min" "mod min" "min ratio"
+printf '%-6s %4s %3s | %10s %10s %7s | %10s %10s %7s | %10s %10s %7s\n' kernel cpus rnd \
+	"no-mod ns" "mod ns" "ratio" "no-mod min" "mod min" "ratio" "no-mod best" "mod best" "ratio"
 for r in "${rows[@]}"; do
-	IFS='|' read -r k n _ _ _ _ _ _ i0 i1 iq i0m i1m iqm nr <<<"$r"
-	printf '%-6s %4s %6s | %12s %12s %9s | %12s %12s %9s\n' "$k" "$n" "$nr" "$i0" "$i1" "$iq" "$i0m" "$i1m" "$iqm"
+	IFS='|' read -r k n _ _ _ _ _ _ i0 i1 iq i0m i1m iqm nr ib0 ib1 ibq <<<"$r"
+	printf '%-6s %4s %3s | %10s %10s %7s | %10s %10s %7s | %10s %10s %7s\n' "$k" "$n" "$nr" \
+		"$i0" "$i1" "$iq" "$i0m" "$i1m" "$iqm" "$ib0" "$ib1" "$ibq"
 done
-echo "   median over alternating load/unload rounds of each run's median (ns) and of each run's"
-echo "   fastest repetition (min); on a busy host the min columns are the ones to trust"
+echo "   ratio = with crashsafe.ko / without. ns: median over alternating load/unload rounds of each"
+echo "   run's median; min: same over each run's fastest repetition; best: fastest repetition of all."
+echo "   Host interference only adds time: on a busy host trust min/best, and compare within a row."
 
 if [ -x "$top/scripts/bench-csdextract.sh" ]; then
 	echo

@@ -5,7 +5,7 @@
 # and read it with csdextract on the host.
 #
 #   scripts/qemu-kdump.sh --kernel 6.12|6.1|<full version> --cpus N \
-#       --scenario NAME [--arg key=value]... --out DIR \
+#       --scenario NAME|PATH [--arg key=value]... --out DIR \
 #       [--save-elf] [--keep-flat] [--qemu-cpu MODEL] [--no-build] [--verbose]
 #
 # Results in DIR: console.log, vmcore, dmesg.txt, report-capture.txt,
@@ -63,7 +63,13 @@ done
 [ -n "$kernel" ] && [ -n "$scenario" ] && [ -n "$out" ] || usage
 [[ $cpus =~ ^[0-9]+$ ]] && [ "$cpus" -ge 1 ] || { p "bad --cpus"; exit 2; }
 
-sfile=$top/scripts/scenarios/$scenario.sh
+# NAME is scripts/scenarios/NAME.sh; a path (with a /) names any file.
+if [[ $scenario == */* ]]; then
+	sfile=$(realpath -- "$scenario")
+	scenario=$(basename "$scenario" .sh)
+else
+	sfile=$top/scripts/scenarios/$scenario.sh
+fi
 [ -f "$sfile" ] || { p "FAIL: no scenario file $sfile"; exit 2; }
 
 mkdir -p "$out"
@@ -238,8 +244,10 @@ if ! flock -n 9; then
 	# In the background so that INT/TERM end the wait at once.
 	flock 9 &
 	lockpid=$!
+	tw=$SECONDS
 	wait "$lockpid" || finish 1 "could not take $lock"
 	lockpid=
+	p "got the lock after $((SECONDS - tw)) s"
 fi
 hard=$((BOOT_TIMEOUT + SCENARIO_TIMEOUT + CAPTURE_TIMEOUT + 30))
 p "booting $short ($kver) with $cpus cpus, scenario $scenario$( ((${#args[@]})) && echo " (${args[*]})")"

@@ -327,7 +327,7 @@ static void find_markers(struct dump *d, uint64_t ttab_va)
 		uint64_t bytes = (((uint64_t)nm * esz + 7) & ~7ULL) +
 				 ((v & 2) ? (((uint64_t)ks->nr * 3 + 7) & ~7ULL) : 0);
 		unsigned char *raw = malloc((size_t)nm * esz);
-		uint32_t *m = malloc((size_t)nm * sizeof(*m));
+		uint32_t *m = calloc(nm, sizeof(*m));
 		int ok = raw && m && bytes < ks->names_size &&
 			 !dump_read_virt(d, ttab_va - bytes, raw, (size_t)nm * esz);
 
@@ -339,7 +339,7 @@ static void find_markers(struct dump *d, uint64_t ttab_va)
 			m[k] = (uint32_t)x;
 		}
 		free(raw);
-		if (ok && m[1] == ks->name_off[256]) {
+		if (ok && nm > 1 && m[1] == ks->name_off[256]) {
 			ks->markers = m;
 			ks->nr_markers = nm;
 			ks->names_size -= bytes;	/* names end here */

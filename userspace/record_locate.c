@@ -71,10 +71,20 @@ static int parse_after(const char *s, const char *key, uint64_t *out)
 	return 0;
 }
 
+/* First hint whose address could not be read (truncated dump). */
+static int unreadable_hint;
+static uint64_t unreadable_phys;
+static enum found_by unreadable_how;
+
 static int try_at(struct ctx *c, uint64_t phys, enum found_by how)
 {
 	int r = cs_probe(&c->rd, phys);
 
+	if (r < 0 && how != FOUND_SCAN && !unreadable_hint) {
+		unreadable_hint = 1;
+		unreadable_phys = phys;
+		unreadable_how = how;
+	}
 	if (r != 1) {
 		note(c, "%s: no record magic at 0x%llx%s", found_by_name(how),
 		     (unsigned long long)phys, r < 0 ? " (unreadable)" : "");
@@ -197,6 +207,20 @@ void record_locate(struct ctx *c)
 		return;
 	if (from_dmesg(c))
 		return;
-	if (!c->o.no_scan)
-		from_scan(c);
+	if (!c->o.no_scan && from_scan(c))
+		return;
+	/*
+	 * A location hint named an address the dump cannot deliver (dump
+	 * truncated, or the page was filtered out): the record existed but
+	 * is lost, which is damage, not absence.
+	 */
+	if (unreadable_hint) {
+		cs_decode(&c->rd, unreadable_phys, &c->rec);
+		c->found = 1;
+		c->found_by = unreadable_how;
+		c->rec.status = CS_DEC_DAMAGED;
+		cs_problem(&c->rec, "record at 0x%llx (from %s) unreadable: dump truncated or page excluded",
+			   (unsigned long long)unreadable_phys,
+			   found_by_name(unreadable_how));
+	}
 }

@@ -3,7 +3,9 @@
 # while CPU $ARG_sender (default 0) waits for it in smp_call_function_single().
 # crashsafe.ko must report the non-responsive CSD after csd_timeout_ms
 # (default 5000), NMI-capture the victim and panic (panic_on_csd_hang=1).
+# shellcheck disable=SC2034  # read by the harness that sources this file
 SCENARIO_TIMEOUT=240
+# shellcheck disable=SC2034
 SCENARIO_CMDLINE=""
 
 scenario_params() {

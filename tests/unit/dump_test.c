@@ -13,6 +13,9 @@
  *                                a crash, hang or sanitizer report is not.
  *   dump_test faults DUMP N      N rounds of corrupted/failing memory reads
  *                                under the log and kallsyms parsers.
+ *   dump_test panic-synth        dump_panic() over hand-made logs (panic
+ *                                line, CPU from caller_id or "CPU: N",
+ *                                oops-path fallbacks).
  */
 #define _GNU_SOURCE
 #include "dump_priv.h"
@@ -283,14 +286,73 @@ static int faults(const char *path, int rounds)
 	return 0;
 }
 
+/* dump_panic() over hand-made logs (no dump file needed). */
+static int panic_synth(void)
+{
+	static const struct {
+		const char *lines[4];
+		uint32_t caller[4];
+		const char *msg;
+		int cpu;
+	} t[] = {
+		{ { "sysrq: Trigger a crash",
+		    "Kernel panic - not syncing: sysrq triggered crash\n" },
+		  { 0x80000002u, 0x80000002u }, "sysrq triggered crash", 2 },
+		{ { "Kernel panic - not syncing: Fatal exception",
+		    "other task", "CPU: 3 UID: 0 PID: 99 Comm: sh" },
+		  { 99, 7, 99 }, "Fatal exception", 3 },
+		{ { "Kernel panic - not syncing: hung", "CPU: 1 PID: 5 Comm: x" },
+		  { 99, 5 }, "hung", -1 },
+		{ { "sysrq: Trigger a crash",
+		    "BUG: kernel NULL pointer dereference, address: 0" },
+		  { 0x80000001u, 0x80000001u }, "sysrq: Trigger a crash", 1 },
+		{ { "hello", "Oops: general protection fault 0000 [#1]",
+		    "BUG: later" },
+		  { 1, 0x80000000u, 1 }, "Oops: general protection fault 0000 [#1]", 0 },
+		{ { "Kernel panic - not syncing: \\x01 odd  \n\n" },
+		  { 0x80000007u }, "\\x01 odd", 7 },
+		{ { "nothing here", "Kernel panic - not" }, { 1, 1 }, NULL, -1 },
+	};
+	unsigned int i, k, fails = 0;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct dump *d = calloc(1, sizeof(*d));
+		const char *msg = NULL;
+		int cpu = -2, r;
+
+		d->fd = d->memfd = -1;
+		d->nr_cpus = 0;		/* no NT_PRSTATUS: no libkdumpfile */
+		d->log_state = 1;
+		d->log = calloc(4, sizeof(*d->log));
+		for (k = 0; k < 4 && t[i].lines[k]; k++) {
+			d->log[k].text = strdup(t[i].lines[k]);
+			d->log[k].caller_id = t[i].caller[k];
+		}
+		d->nr_log = k;
+		r = dump_panic(d, &msg, &cpu);
+		if (t[i].msg ? (r || strcmp(msg, t[i].msg) || cpu != t[i].cpu) : !r) {
+			printf("FAIL panic case %u: r=%d msg=%s cpu=%d\n", i, r,
+			       r ? "-" : msg, cpu);
+			fails++;
+		}
+		dump_close(d);
+	}
+	printf("%s dump_panic: %u/%zu synthetic logs\n", fails ? "FAIL" : "ok  ",
+	       (unsigned int)(sizeof(t) / sizeof(t[0])) - fails,
+	       sizeof(t) / sizeof(t[0]));
+	return fails != 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 2 && !strcmp(argv[1], "panic-synth"))
+		return panic_synth();
 	if (argc == 4 && !strcmp(argv[1], "check"))
 		return check(argv[2], argv[3]);
 	if (argc == 3 && !strcmp(argv[1], "hostile"))
 		return hostile(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "faults"))
 		return faults(argv[2], atoi(argv[3]));
-	fprintf(stderr, "usage: dump_test check DUMP DMESG | hostile FILE | faults DUMP N\n");
+	fprintf(stderr, "usage: dump_test check DUMP DMESG | hostile FILE | faults DUMP N | panic-synth\n");
 	return 2;
 }

@@ -14,7 +14,8 @@
 # usage: tests/unit/dump_test.sh [DUMPDIR...]
 #   DUMPDIR holds vmcore, vmcore.elf, vmcore.flat and dmesg.txt (any subset);
 #   default: $CSD_DUMPS (space-separated) or every /tmp/dumps/<kver>/*/
-#   holding a vmcore.
+#   holding a vmcore. DUMP_TEST_FAULT_ROUNDS (150) sets the rounds of
+#   corrupted memory reads per dump.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CC=${CC_SAN:-clang}
@@ -55,6 +56,8 @@ run() {
 		sed 's/^/    /' "$WORK/out" | head -n 30
 	fi
 }
+
+run "dump_panic on synthetic logs" 60 panic-synth
 
 # ---- crafted flattened files (need no real dump) -----------------------
 mkflat() {	# mkflat FILE PYTHON-RECORDS-EXPR
@@ -118,7 +121,7 @@ for d in "${dirs[@]}"; do
 		if [ -f "$d/dmesg.txt" ]; then
 			run "check $d/$f" 300 check "$d/$f" "$d/dmesg.txt"
 		fi
-		run "faults $d/$f" 600 faults "$d/$f" 150
+		run "faults $d/$f" 600 faults "$d/$f" "${DUMP_TEST_FAULT_ROUNDS:-150}"
 	done
 
 	# truncated copies (compressed and flattened: cheap to copy)

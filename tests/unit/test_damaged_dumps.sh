@@ -146,6 +146,12 @@ if [ -x "$GEN" ]; then
 	run "$WORK/syn.elf" "0" --all
 	run "$WORK/syn.elf" "0" --record-phys 0x2000	# wrong hint, falls back
 	"$GEN" --write-elf-absurd "$WORK/syn-absurd.elf" && run "$WORK/syn-absurd.elf" "4"
+	"$GEN" --write-elf-completed "$WORK/syn-done.elf" && run "$WORK/syn-done.elf" "0"
+	if command -v jq >/dev/null; then
+		q=$(jq -r '.csd_hangs[0] | [.verdict_recorded, .verdict, .completed] | @tsv' "$WORK/out.json")
+		want=$(printf 'lost_ipi\tunknown\ttrue')
+		[ "$q" = "$want" ] || { echo "FAIL: completed CSD still blamed on the IPI: got '$q' want '$want'"; fail=$((fail + 1)); }
+	fi
 	head -c 100000 /dev/urandom >"$WORK/random.bin"; run "$WORK/random.bin" "5"
 	printf '\177ELF\002\001\001' >"$WORK/elfhead.bin"; run "$WORK/elfhead.bin" "5"
 	printf 'makedumpfile\0\0\0\0' >"$WORK/flat.bin"; run "$WORK/flat.bin" "5"

@@ -482,9 +482,20 @@ static int write_elf(const char *path, int corrupt_record)
 	int c;
 
 	build();
-	if (corrupt_record) {
+	if (corrupt_record == 1) {
 		root()->nr_cpus = 0xffffffffu;
 		seal_root();
+	}
+	if (corrupt_record == 2) {
+		/* Seed 001: the module said lost_ipi, yet the target handled the
+		 * hung csd to its end later: the reader must not blame the IPI. */
+		struct cs_csd_hang *h = (struct cs_csd_hang *)(img + O_HANG);
+
+		ev(1, CS_EV_GOTIPI, CS_NO_CPU, 1, 0, 0);
+		ev(1, CS_EV_HANDLE, CS_NO_CPU, 1, FUNC, CSD + 0x40);
+		ev(1, CS_EV_HDLEND, CS_NO_CPU, 1, FUNC, CSD + 0x40);
+		h->verdict = CS_VERDICT_LOST_IPI;
+		h->check = CS_SEAL(h, struct cs_csd_hang);
 	}
 	note(notes, &nlen, "VMCOREINFO", 0, vmci, (uint32_t)strlen(vmci));
 	for (c = 0; c < NCPU; c++) {
@@ -535,6 +546,8 @@ int main(int argc, char **argv)
 		return write_elf(argv[2], 0) ? 1 : 0;
 	if (argc == 3 && !strcmp(argv[1], "--write-elf-absurd"))
 		return write_elf(argv[2], 1) ? 1 : 0;
+	if (argc == 3 && !strcmp(argv[1], "--write-elf-completed"))
+		return write_elf(argv[2], 2) ? 1 : 0;
 	if (argc == 3 && !strcmp(argv[1], "--write-seed")) {
 		FILE *f = fopen(argv[2], "wb");
 
