@@ -176,6 +176,8 @@ void cs_csd_track(int dst, unsigned long func, unsigned long info,
 		if (t->used && t->call && !t->csd && t->func == func &&
 		    t->dst == dst) {
 			t->csd = csd;
+			if (!t->callsite)
+				t->callsite = callsite;
 			goto done;
 		}
 	}

@@ -5,10 +5,10 @@
 # Kernels: $E2E_KERNELS (e.g. "6.12 6.1"), else every kernel of
 # scripts/kernels.sh list (KVERS).  Logs and outputs: $E2E_DIR
 # (default <repo>/build/e2e/<test>-<kernel>/), each test gets E2E_OUT there.
-# E2E_TIMEOUT bounds one test run (default 900 s).
+# E2E_TIMEOUT bounds one test run (default 1800 s; the harness bounds each guest itself).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 
 tests=("$@")
 [ ${#tests[@]} -gt 0 ] || tests=(tests/e2e/test_*.sh)
@@ -35,7 +35,7 @@ for t in "${tests[@]}"; do
 		mkdir -p "$o"
 		echo "[e2e] $name on $k ..."
 		t0=$SECONDS
-		E2E_OUT=$o/out timeout -s TERM "${E2E_TIMEOUT:-900}" bash "$t" "$k" > "$o/log" 2>&1
+		E2E_OUT=$o/out timeout -s TERM "${E2E_TIMEOUT:-1800}" bash "$t" "$k" > "$o/log" 2>&1
 		rc=$?
 		last=$(grep -v '^\[qemu-kdump\]' "$o/log" | tail -n1)
 		if [ $rc -eq 0 ]; then
@@ -44,7 +44,7 @@ for t in "${tests[@]}"; do
 		else
 			failn=$((failn + 1))
 			failed+=("$name/$k")
-			[ $rc -eq 124 ] && last="timed out after ${E2E_TIMEOUT:-900} s"
+			[ $rc -eq 124 ] && last="timed out after ${E2E_TIMEOUT:-1800} s"
 			echo "[e2e] FAIL $name $k ($((SECONDS - t0)) s, rc $rc) $last"
 			echo "[e2e]      log: $o/log"
 		fi

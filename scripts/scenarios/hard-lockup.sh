@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh disable=SC2034
 # Scenario "hard-lockup": CPU $ARG_victim (default 1) spins with interrupts
 # off forever. The buddy hard-lockup detector of crashsafe.ko must notice
 # it (threshold 10 s), NMI-capture it and panic (panic_on_hardlockup=1).

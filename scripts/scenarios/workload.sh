@@ -41,15 +41,9 @@ wl_visible_events() {
 		grep -c '^cnt(' "$d/events"
 		return
 	fi
-	n=0
-	for f in $(find "$d" -type f 2>/dev/null); do
-		case "$f" in
-		*log*|*record*) continue ;;
-		esac
-		c=$(grep -c -w -E 'queue|ipi|noipi|ping|pinged|gotipi|handle|dequeue|hdlend|idle' "$f" 2>/dev/null)
-		n=$((n + ${c:-0}))
-	done
-	echo "$n"
+	find "$d" -type f ! -name '*log*' ! -name '*record*' -exec grep -c -w -E \
+		'queue|ipi|noipi|ping|pinged|gotipi|handle|dequeue|hdlend|idle' {} + 2>/dev/null |
+		awk -F: '{ n += $NF } END { printf "%d\n", n }'
 }
 
 scenario_run() {
@@ -114,7 +108,7 @@ scenario_run() {
 		wl_say "FAIL: no /sys/kernel/debug/crashsafe"
 		fail=1
 	else
-		wl_say "debugfs: $(ls /sys/kernel/debug/crashsafe | tr '\n' ' ')"
+		wl_say "debugfs: $(cd /sys/kernel/debug/crashsafe && echo *)"
 		ev1=$(wl_total_events)
 		vis=$(wl_visible_events)
 		grep events /sys/kernel/debug/crashsafe/status 2>/dev/null |
