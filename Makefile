@@ -17,7 +17,7 @@ CHECKPATCH ?= /tmp/lsrc/linux-source-6.12/scripts/checkpatch.pl
 DEMO_KERNEL ?= 6.12
 DEMO_OUT ?= $(BUILD)/demo
 
-.PHONY: all modules csdextract deps demo test test-unit test-e2e \
+.PHONY: all modules csdextract deps demo test test-unit test-e2e test-dumps \
 	test-reliability bench checkpatch clean
 
 all: modules csdextract
@@ -65,6 +65,7 @@ test:
 	$(MAKE) --no-print-directory test-unit || fails="$$fails test-unit"; \
 	$(MAKE) --no-print-directory checkpatch || fails="$$fails checkpatch"; \
 	$(MAKE) --no-print-directory test-e2e || fails="$$fails test-e2e"; \
+	$(MAKE) --no-print-directory test-dumps || fails="$$fails test-dumps"; \
 	if [ -n "$$fails" ]; then echo "[test] FAILED:$$fails"; exit 1; fi; \
 	echo "[test] all passed"
 
@@ -74,6 +75,15 @@ test-unit:
 	else \
 		echo "[test-unit] no userspace test target: skipped"; \
 	fi
+
+# The dump layer and the damaged-input runs over the real vmcores that the
+# e2e stage just produced (ELF, compressed and flattened copies of sysrq).
+E2E_DUMPS = $(wildcard $(BUILD)/e2e/test_sysrq-*/out $(BUILD)/e2e/test_csd_hang-*/out)
+test-dumps:
+	@[ -n "$(E2E_DUMPS)" ] || { echo "[test-dumps] no e2e dumps under $(BUILD)/e2e: run make test-e2e first"; exit 1; }
+	@echo "[test-dumps] dump layer over: $(E2E_DUMPS)"
+	@DUMP_TEST_FAULT_ROUNDS=$${DUMP_TEST_FAULT_ROUNDS:-30} bash tests/unit/dump_test.sh $(E2E_DUMPS)
+	@$(MAKE) --no-print-directory -C userspace damaged DUMPS="$(E2E_DUMPS)"
 
 test-e2e:
 	@CRASHSAFE_NO_BUILD=1 tests/run-e2e.sh $(E2E_TESTS)
@@ -95,13 +105,13 @@ bench:
 
 checkpatch:
 	@[ -f $(CHECKPATCH) ] || scripts/deps.sh --no-kernels
-	@bad=0; for f in kernel/*.c kernel/*.h; do \
+	@bad=0; for f in kernel/*.c kernel/*.h include/crashsafe/*.h; do \
 		o=$$(perl $(CHECKPATCH) --no-tree --terse --show-types -f $$f 2>&1); \
 		if [ -n "$$(echo "$$o" | grep -E ': (ERROR|WARNING)[:]')" ]; then \
 			echo "$$o" | grep -E ': (ERROR|WARNING)[:]'; bad=1; \
 		fi; \
 	done; \
-	if [ $$bad = 0 ]; then echo "[checkpatch] kernel/*.c kernel/*.h: clean"; \
+	if [ $$bad = 0 ]; then echo "[checkpatch] kernel/*.c kernel/*.h include/crashsafe/*.h: clean"; \
 	else echo "[checkpatch] FAILED"; exit 1; fi
 
 clean:

@@ -237,9 +237,6 @@ int cs_record_init(void)
 	struct cs_crash *crash;
 	int ret = -ENOMEM;
 
-#define CS_ASSERT(c, m) BUILD_BUG_ON_MSG(!(c), m)
-	CS_LAYOUT_ASSERTS(CS_ASSERT);
-#undef CS_ASSERT
 	BUILD_BUG_ON(sizeof(struct cs_root) > PAGE_SIZE);
 
 	if (!is_power_of_2(cs_ring_size) || cs_ring_size < 64 ||

@@ -328,8 +328,10 @@ struct cs_module {
 
 /* ---- checks -------------------------------------------------------------- */
 
-/* CRC-32 (IEEE 802.3, as zlib's crc32()). Bitwise: no table, no FPU, safe
- * in NMI and crash context; only used on small structures. */
+/*
+ * CRC-32 (IEEE 802.3, as zlib's crc32()). Bitwise: no table, no FPU, safe
+ * in NMI and crash context; only used on small structures.
+ */
 static inline __u32 cs_crc32(const void *buf, size_t len)
 {
 	const __u8 *p = (const __u8 *)buf;
@@ -404,14 +406,13 @@ static inline __u32 cs_log_check(const struct cs_log_slot *s)
 }
 
 /* Compile-time layout pins: a change here is a format change. */
-#define CS_LAYOUT_ASSERTS(assert_fn)					\
-	assert_fn(sizeof(struct cs_section) == 24, "cs_section");	\
-	assert_fn(sizeof(struct cs_event) == 48, "cs_event");		\
-	assert_fn(sizeof(struct cs_ring) == 64, "cs_ring");		\
-	assert_fn(sizeof(struct cs_log) == 64, "cs_log");		\
-	assert_fn(sizeof(struct cs_log_slot) == 128, "cs_log_slot");	\
-	assert_fn(sizeof(struct cs_regs) == 168, "cs_regs");		\
-	assert_fn(sizeof(struct cs_capture) == 968, "cs_capture");	\
-	assert_fn(sizeof(struct cs_root) % 8 == 0, "cs_root")
+_Static_assert(sizeof(struct cs_section) == 24, "cs_section layout");
+_Static_assert(sizeof(struct cs_event) == 48, "cs_event layout");
+_Static_assert(sizeof(struct cs_ring) == 64, "cs_ring layout");
+_Static_assert(sizeof(struct cs_log) == 64, "cs_log layout");
+_Static_assert(sizeof(struct cs_log_slot) == 128, "cs_log_slot layout");
+_Static_assert(sizeof(struct cs_regs) == 168, "cs_regs layout");
+_Static_assert(sizeof(struct cs_capture) == 968, "cs_capture layout");
+_Static_assert(sizeof(struct cs_root) % 8 == 0, "cs_root layout");
 
 #endif /* _CRASHSAFE_RECORD_H */

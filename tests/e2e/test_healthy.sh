@@ -11,7 +11,10 @@
 # TCG (Debian bookworm) corrupts EFLAGS after the guest's cmpxchg16b (the
 # 6.12 SLUB fast path): 3 of 3 6.12 runs with cx16 died within 24-205 s
 # with EFLAGS = low bits of RAX right after "cmpxchg16b %gs:(%rsi)", the
-# same runs without cx16 pass. Set QEMU_CPU=qemu64 to run with cx16.
+# same runs without cx16 pass. Control: the same workload on 6.12 with
+# crashsafe.ko unloaded (rmmod before the workload) died the same way
+# within 20 s (NULL dereference, then a double fault), so crashsafe.ko is
+# not the cause. Set QEMU_CPU=qemu64 to run with cx16.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)

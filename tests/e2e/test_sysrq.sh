@@ -11,7 +11,7 @@ out=${E2E_OUT:-/tmp/crashsafe-e2e/sysrq-$k}
 
 fail() { echo "FAIL test_sysrq $k: $*"; exit 1; }
 
-"$top/scripts/qemu-kdump.sh" --kernel "$k" --cpus 2 --scenario sysrq \
+"$top/scripts/qemu-kdump.sh" --kernel "$k" --cpus 2 --scenario sysrq --save-elf --keep-flat \
 	--arg cpu="$cpu" --out "$out" || fail "harness: $(cat "$out/result.txt" 2>/dev/null || echo 'no result')"
 
 j=$out/report.json
