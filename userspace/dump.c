@@ -5,6 +5,7 @@
  * NT_PRSTATUS registers libkdumpfile exposes as cpu.N.reg.*.
  */
 #define _GNU_SOURCE
+#include "errbuf.h"
 #include "dump_priv.h"
 #include "flattened.h"
 
@@ -22,16 +23,6 @@
 #define KDUMP_MAGIC		"KDUMP   "	/* makedumpfile compressed */
 #define ELF_MAGIC		"\177ELF"
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static ssize_t read_head(int fd, unsigned char *buf, size_t len)
 {

@@ -6,6 +6,7 @@
  * error. Each record consumes at least 16 input bytes, so the loop ends.
  */
 #define _GNU_SOURCE
+#include "errbuf.h"
 #include "flattened.h"
 
 #include <errno.h>
@@ -22,16 +23,6 @@
 #define FLAT_TYPE_HEADER	1
 #define FLAT_COPY_CHUNK		(1u << 20)
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static int64_t be64(const unsigned char *p)
 {

@@ -9,6 +9,7 @@
  * index comes from the dump and is bounded before use.
  */
 #define _GNU_SOURCE
+#include "errbuf.h"
 #include "dump_priv.h"
 
 #include <ctype.h>
@@ -44,16 +45,6 @@ struct prb_layout {
 	uint64_t atomic_counter;
 };
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static int get_layout(struct dump *d, struct prb_layout *l, const char **miss)
 {
