@@ -174,8 +174,29 @@ static int check(const char *dumpf, const char *dmesgf)
 		name[p - s] = '\0';
 		snprintf(line, sizeof(line), "%s+0x%llx/0x%llx", name, off, size);
 		a = dump_symbol_addr(d, name);
-		if (!a || dump_symbolize(d, a + off, sym, sizeof(sym)) ||
-		    strcmp(sym, line)) {
+		/*
+		 * Backtraces print return addresses the way %pB does: look up
+		 * addr - 1 and print offset + 1, so "f+0x20/0x20" is a call at
+		 * the very end of f. Round-trip those the same way.
+		 */
+		if (off && off == size) {
+			unsigned long long o2, s2;
+			char *plus;
+
+			if (!a || dump_symbolize(d, a + off - 1, sym, sizeof(sym)) ||
+			    !(plus = strstr(sym, "+0x")) ||
+			    sscanf(plus, "+0x%llx/0x%llx", &o2, &s2) != 2) {
+				printf("FAIL %s: %s (backtrace form) does not symbolise\n",
+				       dumpf, line);
+				fails++;
+				continue;
+			}
+			snprintf(sym + (plus - sym), sizeof(sym) - (size_t)(plus - sym),
+				 "+0x%llx/0x%llx", o2 + 1, s2);
+		} else if (!a || dump_symbolize(d, a + off, sym, sizeof(sym))) {
+			sym[0] = '\0';
+		}
+		if (!a || strcmp(sym, line)) {
 			printf("FAIL %s: %s symbolises as %s\n", dumpf, line,
 			       a ? sym : "(no such symbol)");
 			fails++;
