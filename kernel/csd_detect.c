@@ -150,9 +150,36 @@ static void cs_track_fill(struct cs_track_cpu *tc, struct cs_track *t,
 }
 
 /*
- * Any context: sender side, a csd was just queued. Kprobe handlers on
- * int3 look like NMI context, so nesting is caught with tc->busy instead
- * (real NMIs never queue SYNC/ASYNC csds).
+ * Any context: take this CPU's table with IRQs off. Kprobe handlers on
+ * int3 look like NMI context, so nesting is caught with tc->busy: a nested
+ * caller gets NULL and does nothing.
+ */
+static struct cs_track_cpu *cs_track_claim(unsigned long *flags)
+{
+	struct cs_track_cpu *tc;
+
+	local_irq_save(*flags);
+	tc = this_cpu_ptr(&cs_tracks);
+	if (tc->busy) {
+		local_irq_restore(*flags);
+		return NULL;
+	}
+	tc->busy = 1;
+	barrier();
+	return tc;
+}
+
+/* Any context: give back what cs_track_claim() took. */
+static void cs_track_release(struct cs_track_cpu *tc, unsigned long flags)
+{
+	barrier();
+	tc->busy = 0;
+	local_irq_restore(flags);
+}
+
+/*
+ * Any context: sender side, a csd was just queued (real NMIs never queue
+ * SYNC/ASYNC csds; nesting is caught by cs_track_claim()).
  */
 void cs_csd_track(int dst, unsigned long func, unsigned long info,
 		  unsigned long csd, unsigned long callsite)
@@ -164,12 +191,9 @@ void cs_csd_track(int dst, unsigned long func, unsigned long info,
 
 	if (!READ_ONCE(cs_detect_ready))
 		return;
-	local_irq_save(flags);
-	tc = this_cpu_ptr(&cs_tracks);
-	if (tc->busy)
-		goto out;
-	tc->busy = 1;
-	barrier();
+	tc = cs_track_claim(&flags);
+	if (!tc)
+		return;
 	/* The queue of a call already tracked at its entry: add the csd. */
 	for (i = 0; i < CS_TRACK_SLOTS; i++) {
 		t = &tc->t[i];
@@ -185,10 +209,7 @@ void cs_csd_track(int dst, unsigned long func, unsigned long info,
 	if (t)
 		cs_track_fill(tc, t, dst, func, info, csd, callsite, false);
 done:
-	barrier();
-	tc->busy = 0;
-out:
-	local_irq_restore(flags);
+	cs_track_release(tc, flags);
 }
 
 /*
@@ -206,12 +227,9 @@ u64 cs_csd_track_call(int dst, unsigned long func, unsigned long info,
 
 	if (!READ_ONCE(cs_detect_ready))
 		return 0;
-	local_irq_save(flags);
-	tc = this_cpu_ptr(&cs_tracks);
-	if (tc->busy)
-		goto out;
-	tc->busy = 1;
-	barrier();
+	tc = cs_track_claim(&flags);
+	if (!tc)
+		return 0;
 	t = cs_track_slot(tc, 0);
 	if (t) {
 		cs_track_fill(tc, t, dst, func, info, 0, callsite, true);
@@ -219,10 +237,7 @@ u64 cs_csd_track_call(int dst, unsigned long func, unsigned long info,
 		*cpu = smp_processor_id();
 		*slot = t - tc->t;
 	}
-	barrier();
-	tc->busy = 0;
-out:
-	local_irq_restore(flags);
+	cs_track_release(tc, flags);
 	return gen;
 }
 
@@ -546,12 +561,9 @@ void cs_csd_check(u64 now_seq)
 	if (now_seq > now)
 		now = now_seq;
 	timeout_ns = (u64)READ_ONCE(csd_timeout_ms) * NSEC_PER_MSEC;
-	local_irq_save(flags);
-	tc = this_cpu_ptr(&cs_tracks);
-	if (tc->busy)
-		goto out;
-	tc->busy = 1;
-	barrier();
+	tc = cs_track_claim(&flags);
+	if (!tc)
+		return;
 	for (i = 0; i < CS_TRACK_SLOTS; i++) {
 		struct cs_track *t = &tc->t[i];
 		unsigned long hdr[3];
@@ -586,10 +598,7 @@ void cs_csd_check(u64 now_seq)
 			 READ_ONCE(panic_on_csd_hang))
 			cs_csd_panic(t);
 	}
-	barrier();
-	tc->busy = 0;
-out:
-	local_irq_restore(flags);
+	cs_track_release(tc, flags);
 }
 
 static DEFINE_PER_CPU(struct hrtimer, cs_poll_timer);
