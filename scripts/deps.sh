@@ -21,8 +21,8 @@ PKGS=(
 	xz-utils zstd util-linux coreutils
 	# module builds against the unpacked headers
 	gcc gcc-12 make libc6-dev bc
-	# csdextract and its tests
-	libkdumpfile-dev pkg-config jq clang libclang-rt-14-dev
+	# csdextract and its tests (binutils: readelf in the e2e checks)
+	libkdumpfile-dev pkg-config jq clang libclang-rt-14-dev binutils
 	# checkpatch.pl
 	perl linux-source-6.12
 )
