@@ -150,64 +150,98 @@ trap 'p "FAIL: internal error at line $LINENO: $BASH_COMMAND"' ERR
 trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- initramfs
+# Two cpio archives, unpacked in order by the kernel: a base that only
+# depends on the kernel and the host's tools (busybox, kexec, makedumpfile,
+# the 9p modules), cached across runs, and this run's part (our modules,
+# csdextract, the guest scripts, the scenario and its arguments).
 t0=$SECONDS
-ir=$work/root
-mkdir -p "$ir"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,proc,sys,dev,tmp,out,crashsafe/modules,lib/crashsafe-9p}
-cp /bin/busybox "$ir/bin/busybox"
-for a in $("$ir/bin/busybox" --list); do
-	[ -e "$ir/bin/$a" ] || ln -s busybox "$ir/bin/$a"
-done
-copy_bin() { # path-in-host dest-dir
-	cp -L "$1" "$ir/$2/"
-	ldd "$1" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
+kexec_bin=$(command -v kexec)
+mdf_bin=$(command -v makedumpfile)
+libs_of() { ldd "$1" 2>/dev/null | grep -o '/[^ ]*' || true; }
+copy_bin() { # root path-in-host dest-dir
+	local r=$1 lib d
+	cp -L "$2" "$r/$3/"
+	for lib in $(libs_of "$2"); do
 		[ -e "$lib" ] || continue
-		local d=$ir$(dirname "$lib")
+		d=$r$(dirname "$lib")
 		mkdir -p "$d"
 		[ -e "$d/$(basename "$lib")" ] || cp -L "$lib" "$d/"
 	done
 }
-copy_bin "$(command -v kexec)" usr/sbin
-copy_bin "$(command -v makedumpfile)" usr/bin
-[ $have_csdx = 1 ] && copy_bin "$csdextract" usr/bin
+
+kmods=$root/lib/modules/$kver
+# Cache key: everything the base is made from, including this script.
+bkey=$({
+	echo "$kver"
+	sha256sum "$0" /bin/busybox "$kexec_bin" "$mdf_bin" \
+		$(libs_of "$kexec_bin") $(libs_of "$mdf_bin") 2>/dev/null
+	find "$kmods/kernel" -path '*9p*' -o -path '*virtio*' | sort | xargs stat -c '%n %s %Y'
+} | sha256sum | cut -c1-16)
+icache=${CRASHSAFE_CACHE:-$HOME/.cache/crashsafe}/initramfs
+base=$icache/base-$kver-$bkey.cpio
+
+make_base() {
+	local br=$work/base
+	mkdir -p "$br"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,proc,sys,dev,tmp,out,crashsafe/modules,lib/crashsafe-9p}
+	cp /bin/busybox "$br/bin/busybox"
+	for a in $("$br/bin/busybox" --list); do
+		[ -e "$br/bin/$a" ] || ln -s busybox "$br/bin/$a"
+	done
+	copy_bin "$br" "$kexec_bin" usr/sbin
+	copy_bin "$br" "$mdf_bin" usr/bin
+	mknod "$br/dev/console" c 5 1 2>/dev/null || true
+	mknod "$br/dev/null" c 1 3 2>/dev/null || true
+
+	# 9p modules with their dependencies, dependencies first.
+	declare -A modpath=() seen=()
+	local f n order=()
+	while IFS= read -r f; do
+		n=$(basename "$f"); n=${n%%.ko*}; n=${n//-/_}
+		modpath[$n]=$f
+	done < <(find "$kmods/kernel" -name '*.ko*')
+	add_mod() {
+		local m=${1//-/_} d
+		[ -n "${seen[$m]:-}" ] && return 0
+		seen[$m]=1
+		[ -n "${modpath[$m]:-}" ] || return 0 # built in
+		for d in $(modinfo -F depends "${modpath[$m]}" | tr ',' ' '); do
+			add_mod "$d"
+		done
+		order+=("$m")
+	}
+	for m in virtio virtio_ring virtio_pci 9pnet 9pnet_virtio 9p; do
+		add_mod "$m"
+	done
+	for n in "${order[@]}"; do
+		f=${modpath[$n]}
+		case "$f" in
+		*.ko.xz) xz -dc "$f" > "$br/lib/crashsafe-9p/$n.ko" ;;
+		*.ko.zst) zstd -qdc "$f" > "$br/lib/crashsafe-9p/$n.ko" ;;
+		*.ko.gz) gzip -dc "$f" > "$br/lib/crashsafe-9p/$n.ko" ;;
+		*) cp "$f" "$br/lib/crashsafe-9p/$n.ko" ;;
+		esac
+	done
+	printf '%s\n' "${order[@]}" > "$br/crashsafe/9p.order"
+	mkdir -p "$icache"
+	# Concurrent runs may build the same base: publish it atomically.
+	(cd "$br" && find . | cpio -o -H newc --quiet) > "$base.tmp.$$"
+	mv -f "$base.tmp.$$" "$base"
+}
+if [ -s "$base" ]; then
+	p "initramfs base from cache ($base)"
+else
+	p "building initramfs base for $kver (cached in $icache)"
+	make_base
+fi
+
+ir=$work/root
+mkdir -p "$ir"/{usr/bin,crashsafe/modules}
+[ $have_csdx = 1 ] && copy_bin "$ir" "$csdextract" usr/bin
 cp "$moddir"/*.ko "$ir/crashsafe/modules/"
 cp "$top/scripts/guest/init" "$ir/init"
 cp "$top/scripts/guest/capture.sh" "$ir/crashsafe/capture.sh"
 cp "$sfile" "$ir/crashsafe/scenario.sh"
 chmod 755 "$ir/init"
-mknod "$ir/dev/console" c 5 1 2>/dev/null || true
-mknod "$ir/dev/null" c 1 3 2>/dev/null || true
-
-# 9p modules with their dependencies, dependencies first.
-kmods=$root/lib/modules/$kver
-declare -A modpath=() seen=()
-while IFS= read -r f; do
-	n=$(basename "$f"); n=${n%%.ko*}; n=${n//-/_}
-	modpath[$n]=$f
-done < <(find "$kmods/kernel" -name '*.ko*')
-order=()
-add_mod() {
-	local n=${1//-/_} d
-	[ -n "${seen[$n]:-}" ] && return 0
-	seen[$n]=1
-	[ -n "${modpath[$n]:-}" ] || return 0 # built in
-	for d in $(modinfo -F depends "${modpath[$n]}" | tr ',' ' '); do
-		add_mod "$d"
-	done
-	order+=("$n")
-}
-for m in virtio virtio_ring virtio_pci 9pnet 9pnet_virtio 9p; do
-	add_mod "$m"
-done
-for n in "${order[@]}"; do
-	f=${modpath[$n]}
-	case "$f" in
-	*.ko.xz) xz -dc "$f" > "$ir/lib/crashsafe-9p/$n.ko" ;;
-	*.ko.zst) zstd -qdc "$f" > "$ir/lib/crashsafe-9p/$n.ko" ;;
-	*.ko.gz) gzip -dc "$f" > "$ir/lib/crashsafe-9p/$n.ko" ;;
-	*) cp "$f" "$ir/lib/crashsafe-9p/$n.ko" ;;
-	esac
-done
-printf '%s\n' "${order[@]}" > "$ir/crashsafe/9p.order"
 
 q() { printf '%s=%q\n' "$1" "$2"; } # ash understands bash's %q for plain strings
 {
@@ -226,7 +260,7 @@ q() { printf '%s=%q\n' "$1" "$2"; } # ash understands bash's %q for plain string
 	echo "export KVER CPUS SCENARIO MODDIR OUT"
 } > "$ir/crashsafe/env"
 
-(cd "$ir" && find . | cpio -o -H newc --quiet) > "$work/capture.cpio"
+{ cat "$base"; (cd "$ir" && find . | cpio -o -H newc --quiet); } > "$work/capture.cpio"
 # The first kernel additionally carries the capture kernel and its initrd.
 mkdir -p "$work/extra"
 cp "$vmlinuz" "$work/extra/vmlinuz"
