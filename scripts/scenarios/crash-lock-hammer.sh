@@ -17,10 +17,8 @@ scenario_params() {
 
 scenario_run() {
 	holder=${ARG_holder:-1}
-	if [ "$holder" = 0 ]; then panic_cpu=1; else panic_cpu=0; fi
-	panic_cpu=${ARG_panic_cpu:-$panic_cpu}
+	panic_cpu=$(scenario_panic_cpu "$holder")
 	echo 1 > /sys/module/kernel/parameters/crash_kexec_post_notifiers 2>/dev/null
 	echo "scenario: cpu $holder hammers a lock, cpu $panic_cpu crashes (stop_ipi_ms=${ARG_stop_ipi_ms:-1000})" > /dev/console
-	mask=$(printf '%x' $((1 << panic_cpu)))
-	taskset "$mask" sh -c "insmod $MODDIR/crashsafe_test_lockup.ko mode=hammer holder=$holder; sleep 3; echo c > /proc/sysrq-trigger"
+	scenario_crash_on "$panic_cpu" "insmod $MODDIR/crashsafe_test_lockup.ko mode=hammer holder=$holder"
 }

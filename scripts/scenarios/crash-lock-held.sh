@@ -13,11 +13,7 @@ scenario_params() {
 
 scenario_run() {
 	holder=${ARG_holder:-1}
-	if [ "$holder" = 0 ]; then panic_cpu=1; else panic_cpu=0; fi
-	panic_cpu=${ARG_panic_cpu:-$panic_cpu}
+	panic_cpu=$(scenario_panic_cpu "$holder")
 	echo "scenario: cpu $holder holds a lock with irqs off, cpu $panic_cpu crashes" > /dev/console
-	mask=$(printf '%x' $((1 << panic_cpu)))
-	# Everything from here on stays on the panic CPU: a task that lands on
-	# the wedged CPU's run queue (or a timer queued there) never runs again.
-	taskset "$mask" sh -c "insmod $MODDIR/crashsafe_test_lockup.ko mode=lockheld holder=$holder; sleep 3; echo c > /proc/sysrq-trigger"
+	scenario_crash_on "$panic_cpu" "insmod $MODDIR/crashsafe_test_lockup.ko mode=lockheld holder=$holder"
 }
