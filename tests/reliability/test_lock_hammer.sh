@@ -25,6 +25,7 @@ run() {
 
 saved_def=0
 saved_nmi=0
+t0=$SECONDS
 for ((i = 1; i <= n; i++)); do
 	mkdir -p "$base/default-$i" "$base/nmi-$i"
 	if run "$base/default-$i" 1000; then
@@ -42,7 +43,7 @@ for ((i = 1; i <= n; i++)); do
 	fi
 	echo "run $i nmi-only: $r"
 done
-echo "lock hammer $k: default (IPI then NMI) saved $saved_def of $n; NMI only (stop_ipi_ms=0) saved $saved_nmi of $n"
+echo "lock hammer $k ($cpus cpus): default (IPI then NMI) saved $saved_def of $n; NMI only (stop_ipi_ms=0) saved $saved_nmi of $n; $(((SECONDS - t0) / 60)) min"
 if [ "$saved_def" -ne "$n" ]; then
 	echo "FAIL test_lock_hammer $k: default sequence saved only $saved_def of $n"
 	exit 1
