@@ -83,7 +83,8 @@ void cs_nmi_exit(void);
 void cs_capture_regs(struct cs_capture *c, struct pt_regs *regs, u32 flags);
 /*
  * Hard-IRQ or crash context: NMI @cpu and wait up to @timeout_us for its
- * context. Returns 0, or -ETIMEDOUT with c->flags = CS_CAP_TIMEOUT.
+ * context. Returns 0; -ETIMEDOUT or -EINVAL (offline) with c->flags =
+ * CS_CAP_TIMEOUT; -EBUSY if another requester is capturing that CPU.
  */
 int cs_nmi_capture(int cpu, struct cs_capture *c, unsigned int timeout_us);
 

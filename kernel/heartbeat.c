@@ -102,6 +102,7 @@ static void cs_hb_report(int cpu, int buddy, u64 now, u64 stuck_ns)
 	struct cs_crash *crash;
 	u64 irqs_off = cs_irqs_off_ns(buddy, now);
 	bool do_panic = READ_ONCE(panic_on_hardlockup);
+	int ret;
 
 	cs_log("watchdog: Watchdog detected hard LOCKUP on cpu %d", buddy);
 	cs_log("watchdog: cpu %d: no heartbeat for %llu ms, no timer interrupt for %s%llu ms (detected by cpu %d)",
@@ -125,8 +126,13 @@ static void cs_hb_report(int cpu, int buddy, u64 now, u64 stuck_ns)
 	l->detected_seq = now;
 	l->stuck_ns = stuck_ns;
 	l->irqs_off_ns = irqs_off;
-	if (cs_nmi_capture(buddy, &l->cap, CS_HB_NMI_TIMEOUT_US))
-		cs_log("watchdog: cpu %d did not answer the NMI", buddy);
+	ret = cs_nmi_capture(buddy, &l->cap, CS_HB_NMI_TIMEOUT_US);
+	if (ret == -ETIMEDOUT)
+		cs_log("watchdog: cpu %d did not answer the NMI within %u ms",
+		       buddy, CS_HB_NMI_TIMEOUT_US / 1000);
+	else if (ret)
+		cs_log("watchdog: cpu %d not captured by NMI: error %d",
+		       buddy, ret);
 	else
 		cs_log("watchdog: cpu %d RIP: %pS", buddy,
 		       (void *)(unsigned long)l->cap.regs.ip);

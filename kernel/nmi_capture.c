@@ -16,7 +16,8 @@
 #include <linux/kernel.h>
 #include <linux/percpu.h>
 #include <linux/atomic.h>
-#include <linux/delay.h>
+#include <linux/ktime.h>
+#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/sched.h>
 #include <linux/string.h>
@@ -121,7 +122,7 @@ static int cs_nmi_handler(unsigned int type, struct pt_regs *regs)
 int cs_nmi_capture(int cpu, struct cs_capture *c, unsigned int timeout_us)
 {
 	struct cs_nmi_req *r;
-	unsigned int waited = 0;
+	u64 deadline;
 	int ret = 0;
 
 	if (cpu < 0 || cpu >= nr_cpu_ids || !cpu_online(cpu) ||
@@ -143,8 +144,14 @@ int cs_nmi_capture(int cpu, struct cs_capture *c, unsigned int timeout_us)
 	atomic_set_release(&r->state, CS_NMI_PENDING);
 	apic->send_IPI(cpu, NMI_VECTOR);
 
+	/*
+	 * Wait by the clock, not by counting udelay()s: udelay() trusts this
+	 * CPU's loops_per_jiffy, which can be far off (seen in TCG guests
+	 * where a secondary CPU's calibration failed: a 200 ms wait took 1 ms).
+	 */
+	deadline = ktime_get_mono_fast_ns() + (u64)timeout_us * NSEC_PER_USEC;
 	while (atomic_read_acquire(&r->state) != CS_NMI_DONE) {
-		if (waited >= timeout_us) {
+		if (ktime_get_mono_fast_ns() >= deadline) {
 			if (atomic_cmpxchg(&r->state, CS_NMI_PENDING,
 					   CS_NMI_IDLE) == CS_NMI_PENDING) {
 				memset(c, 0, sizeof(*c));
@@ -155,8 +162,7 @@ int cs_nmi_capture(int cpu, struct cs_capture *c, unsigned int timeout_us)
 			}
 			/* Taken: the target is capturing right now. */
 		}
-		udelay(10);
-		waited += 10;
+		cpu_relax();
 	}
 out:
 	atomic_set(&r->state, CS_NMI_IDLE);
