@@ -22,6 +22,8 @@ static void usage(FILE *f)
 "  --all               the full merged event timeline, not only the relevant entries\n"
 "  --record-phys ADDR  the record's root is at physical address ADDR (0x...)\n"
 "  --no-scan           do not scan physical memory when no location hint is found\n"
+"  --no-hints          ignore the capture cmdline and kernel-log location hints\n"
+"                      (find the record by --record-phys or the scan only)\n"
 "  -o, --output FILE   write the report to FILE instead of standard output\n"
 "  -h, --help          this text\n"
 "  -V, --version       version\n"
@@ -48,6 +50,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "all", no_argument, NULL, 'a' },
 		{ "record-phys", required_argument, NULL, 'r' },
 		{ "no-scan", no_argument, NULL, 'n' },
+		{ "no-hints", no_argument, NULL, 'H' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -62,6 +65,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'j': o->json = 1; break;
 		case 'a': o->all = 1; break;
 		case 'n': o->no_scan = 1; break;
+		case 'H': o->no_hints = 1; break;
 		case 'o': o->out = optarg; break;
 		case 'r':
 			errno = 0;

@@ -23,6 +23,7 @@ struct opts {
 	int json;
 	int all;
 	int no_scan;
+	int no_hints;		/* skip the cmdline and dmesg hints */
 	int have_phys;
 	uint64_t record_phys;
 	const char *out;
@@ -59,10 +60,21 @@ void record_locate(struct ctx *c);
 /* modsyms.c */
 struct modsyms *modsyms_load(struct dump *d, const struct cs_decoded *rec);
 void modsyms_free(struct modsyms *m);
-int modsyms_lookup(void *m, uint64_t addr, char *buf, size_t len);
+int modsyms_lookup(void *m, uint64_t addr, int ret, char *buf, size_t len);
 
-/* Symbol of @addr into @buf ("func+0x1/0x20" or "func+0x1/0x20 [mod]"); 0 or -1. */
+/*
+ * Symbol of @addr into @buf ("func+0x1/0x20" or "func+0x1/0x20 [mod]");
+ * 0 or -1. sym() is the kernel's %pS, for an exact PC (an interrupted
+ * RIP, a function pointer); sym_ret() is %pB, for a return address
+ * (every stack frame but #0): the symbol of addr - 1 with the offset of
+ * addr. sym_frame() picks by frame index; sym_name() is %ps (no offset;
+ * "0x..." when unknown, as the kernel prints it, 0x0 for NULL).
+ */
 int sym(struct ctx *c, uint64_t addr, char *buf, size_t len);
+int sym_ret(struct ctx *c, uint64_t addr, char *buf, size_t len);
+int sym_frame(struct ctx *c, const struct cs_capture *cap, unsigned int i,
+	      char *buf, size_t len);
+void sym_name(struct ctx *c, uint64_t addr, char *buf, size_t len);
 
 /* report_text.c / report_json.c */
 void report_text(struct ctx *c, FILE *f);

@@ -245,6 +245,8 @@ void dump_close(struct dump *d)
 		return;
 	dump_log_free(d);
 	dump_kallsyms_free(d);
+	if (d->pagemap)
+		kdump_bmp_decref(d->pagemap);
 	if (d->ctx)
 		kdump_free(d->ctx);
 	if (d->memfd >= 0)
@@ -325,6 +327,64 @@ void dump_fault_inject(struct dump *d, uint64_t seed, unsigned int permille)
 	d->fault_permille = permille;
 }
 #endif
+
+static int pagemap_get(struct dump *d)
+{
+	kdump_attr_t a;
+	kdump_num_t ps;
+
+	if (d->pagemap_state)
+		return d->pagemap_state;
+	d->pagemap_state = -1;
+	if (kdump_get_number_attr(d->ctx, KDUMP_ATTR_PAGE_SIZE, &ps) != KDUMP_OK ||
+	    ps < 512 || ps > (1u << 24) || (ps & (ps - 1)))
+		return -1;
+	a.type = KDUMP_BITMAP;
+	if (kdump_get_typed_attr(d->ctx, KDUMP_ATTR_FILE_PAGEMAP, &a) != KDUMP_OK ||
+	    a.type != KDUMP_BITMAP || !a.val.bitmap)
+		return -1;
+	d->pagemap = a.val.bitmap;
+	kdump_bmp_incref(d->pagemap);
+	d->page_size = ps;
+	d->pagemap_state = 1;
+	return 1;
+}
+
+int dump_data_run(struct dump *d, uint64_t *start, uint64_t *end)
+{
+	kdump_addr_t pfn, from, to;
+	uint64_t ps;
+	int shift;
+
+	if (pagemap_get(d) != 1)
+		return -1;
+	ps = d->page_size;
+	shift = __builtin_ctzll(ps);
+	from = (*start >> shift) + !!(*start & (ps - 1));
+	if (from > (UINT64_MAX >> shift) - 1)
+		return 0;
+	pfn = from;
+	switch (kdump_bmp_find_set(d->pagemap, &pfn)) {
+	case KDUMP_OK:
+		break;
+	case KDUMP_ERR_NODATA:
+		return 0;
+	default:
+		return -1;
+	}
+	/* a page map that answers below the question is not one to trust */
+	if (pfn < from)
+		return -1;
+	if (pfn > (UINT64_MAX >> shift) - 1)
+		return 0;
+	to = pfn;
+	if (kdump_bmp_find_clear(d->pagemap, &to) != KDUMP_OK || to <= pfn ||
+	    to > (UINT64_MAX >> shift))
+		to = pfn + 1;	/* unknown run end: one page at a time */
+	*start = (uint64_t)pfn << shift;
+	*end = (uint64_t)to << shift;
+	return 1;
+}
 
 int dump_read_phys(struct dump *d, uint64_t paddr, void *buf, size_t len)
 {

@@ -45,6 +45,16 @@ const char *dump_format_name(const struct dump *d);
 int dump_read_phys(struct dump *d, uint64_t paddr, void *buf, size_t len);
 int dump_read_virt(struct dump *d, uint64_t vaddr, void *buf, size_t len);
 
+/*
+ * Where the dump holds page data (libkdumpfile's file.pagemap: the pages
+ * makedumpfile did not exclude, an ELF dump's PT_LOAD file ranges). The
+ * first run of such pages at or above *start: 1 and [*start, *end), page
+ * aligned; 0 if there is none; -1 if the dump has no usable page map
+ * (then any page may hold data). A page outside every run reads as zeros
+ * or not at all, so a search for non-zero bytes may skip it.
+ */
+int dump_data_run(struct dump *d, uint64_t *start, uint64_t *end);
+
 /* VMCOREINFO: value of KEY=value (e.g. "OSRELEASE", "SYMBOL(_stext)"), or NULL. */
 const char *dump_vmcoreinfo(struct dump *d, const char *key);
 /* Convenience: parse a hex (SYMBOL/ADDRESS) or decimal (others) value. */
@@ -98,15 +108,25 @@ int dump_panic(struct dump *d, const char **msg, int *cpu);
 /*
  * Symbolise a kernel address without debuginfo (kallsyms tables named in
  * VMCOREINFO). Writes "name+0xoff/0xsize" into @buf and returns 0, or -1.
+ * This is the kernel's %pS: use it for an exact PC (an interrupted RIP).
  * Module addresses are resolved by the record layer (modsyms.c), which
  * registers a fallback here.
  */
 int dump_symbolize(struct dump *d, uint64_t addr, char *buf, size_t len);
+/*
+ * The same for a return address (a stack frame above the interrupted
+ * one), as the kernel's %pB prints backtraces: the symbol holding
+ * @addr - 1, with the offset of @addr, so a call at the very end of f
+ * gives "f+0x20/0x20" and not "next+0x0/...". -1 for @addr 0.
+ */
+int dump_symbolize_ret(struct dump *d, uint64_t addr, char *buf, size_t len);
 /* Start address of a symbol by name (exact), or 0. */
 uint64_t dump_symbol_addr(struct dump *d, const char *name);
 
-typedef int (*dump_sym_fallback_fn)(void *ctx, uint64_t addr, char *buf,
-				    size_t len);
+/* Fallback lookup for addresses kallsyms does not cover; @ret as
+ * dump_symbolize_ret() (look up @addr - 1, print the offset of @addr). */
+typedef int (*dump_sym_fallback_fn)(void *ctx, uint64_t addr, int ret,
+				    char *buf, size_t len);
 void dump_set_sym_fallback(struct dump *d, dump_sym_fallback_fn fn, void *ctx);
 
 #endif /* CSDEXTRACT_DUMP_H */

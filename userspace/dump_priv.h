@@ -65,6 +65,10 @@ struct dump {
 	size_t nr_vmci;
 
 	int nr_cpus;			/* -1 = not yet counted */
+	/* dump_data_run(): libkdumpfile's file.pagemap (a reference) */
+	int pagemap_state;		/* 0 not tried, 1 have, -1 none */
+	kdump_bmp_t *pagemap;
+	uint64_t page_size;
 	char warning[200];		/* dump_warning(), "" if none */
 
 	/* printk_log.c */

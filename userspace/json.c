@@ -148,3 +148,42 @@ void json_addr(struct json *j, uint64_t v)
 	pre(j);
 	fprintf(j->f, "\"0x%016" PRIx64 "\"", v);
 }
+
+void json_kstr(struct json *j, const char *key, const char *s)
+{
+	json_key(j, key);
+	json_str(j, s);
+}
+
+void json_kint(struct json *j, const char *key, long long v)
+{
+	json_key(j, key);
+	json_int(j, v);
+}
+
+void json_kuint(struct json *j, const char *key, unsigned long long v)
+{
+	json_key(j, key);
+	json_uint(j, v);
+}
+
+void json_kbool(struct json *j, const char *key, int v)
+{
+	json_key(j, key);
+	json_bool(j, v);
+}
+
+void json_kaddr(struct json *j, const char *key, uint64_t v)
+{
+	json_key(j, key);
+	json_addr(j, v);
+}
+
+void json_kaddr_opt(struct json *j, const char *key, int have, uint64_t v)
+{
+	json_key(j, key);
+	if (have)
+		json_addr(j, v);
+	else
+		json_null(j);
+}

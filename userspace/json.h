@@ -30,6 +30,14 @@ void json_uint(struct json *j, unsigned long long v);
 void json_bool(struct json *j, int v);
 void json_null(struct json *j);
 void json_addr(struct json *j, uint64_t v);		/* "0x%016llx" */
+/* A member in one call: json_key(key) and the value. */
+void json_kstr(struct json *j, const char *key, const char *s);	/* NULL -> null */
+void json_kint(struct json *j, const char *key, long long v);
+void json_kuint(struct json *j, const char *key, unsigned long long v);
+void json_kbool(struct json *j, const char *key, int v);
+void json_kaddr(struct json *j, const char *key, uint64_t v);
+/* The address if @have, else null. */
+void json_kaddr_opt(struct json *j, const char *key, int have, uint64_t v);
 /* Write the escaped form of s[0..n) (no quotes). */
 void json_escape(FILE *f, const char *s, size_t n);
 

@@ -458,19 +458,25 @@ void dump_kallsyms_free(struct dump *d)
 	d->ks.state = state;
 }
 
-static int lookup(struct dump *d, uint64_t addr, char *buf, size_t len)
+/*
+ * Symbol of @addr, or with @ret of the return address @addr the way the
+ * kernel's %pB prints it (sprint_backtrace()): look up @addr - 1, so that
+ * a call at the very end of a function names that function, and print
+ * the offset of @addr itself ("f+0x20/0x20", not "next_fn+0x0/...").
+ */
+static int lookup(struct dump *d, uint64_t addr, int ret, char *buf, size_t len)
 {
 	struct dump_kallsyms *ks = &d->ks;
 	char name[KS_MAX_NAME];
-	uint64_t start, next;
+	uint64_t look = ret ? addr - 1 : addr, start, next;
 	uint32_t i, j;
 
-	if (ensure(d) || addr < ks->lo || addr >= ks->hi)
+	if ((ret && !addr) || ensure(d) || look < ks->lo || look >= ks->hi)
 		return -1;
-	/* the last symbol at or below addr, then its first alias (as the
+	/* the last symbol at or below look, then its first alias (as the
 	 * kernel), then the next higher address for the size */
-	i = lower_bound(d, addr + 1);
-	if (i == 0 || i > ks->nr || sym_addr(d, i - 1, &start) || start > addr)
+	i = lower_bound(d, look + 1);
+	if (i == 0 || i > ks->nr || sym_addr(d, i - 1, &start) || start > look)
 		return -1;
 	i = lower_bound(d, start);
 	if (i >= ks->nr)
@@ -485,15 +491,26 @@ static int lookup(struct dump *d, uint64_t addr, char *buf, size_t len)
 	return 0;
 }
 
-int dump_symbolize(struct dump *d, uint64_t addr, char *buf, size_t len)
+static int symbolize(struct dump *d, uint64_t addr, int ret, char *buf,
+		     size_t len)
 {
 	if (!buf || !len)
 		return -1;
-	if (!lookup(d, addr, buf, len))
+	if (!lookup(d, addr, ret, buf, len))
 		return 0;
 	if (d->sym_fallback)
-		return d->sym_fallback(d->sym_fallback_ctx, addr, buf, len);
+		return d->sym_fallback(d->sym_fallback_ctx, addr, ret, buf, len);
 	return -1;
+}
+
+int dump_symbolize(struct dump *d, uint64_t addr, char *buf, size_t len)
+{
+	return symbolize(d, addr, 0, buf, len);
+}
+
+int dump_symbolize_ret(struct dump *d, uint64_t addr, char *buf, size_t len)
+{
+	return symbolize(d, addr, 1, buf, len);
 }
 
 /* 1 if name @i (type character skipped) is @name; compares token by

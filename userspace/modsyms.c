@@ -108,13 +108,15 @@ static int read_name(struct modsyms *m, uint64_t va, char *buf, size_t len)
 	return i ? 0 : -1;
 }
 
-int modsyms_lookup(void *opaque, uint64_t addr, char *buf, size_t len)
+/* %pS of @addr, or with @ret %pB (look up @addr - 1, offset of @addr). */
+int modsyms_lookup(void *opaque, uint64_t addr, int ret, char *buf, size_t len)
 {
 	struct modsyms *m = opaque;
+	uint64_t look = ret ? addr - 1 : addr;
 	unsigned int i;
 	uint32_t k;
 
-	if (!m)
+	if (!m || (ret && !addr))
 		return -1;
 	for (i = 0; i < m->n; i++) {
 		struct modent *e = &m->e[i];
@@ -122,7 +124,7 @@ int modsyms_lookup(void *opaque, uint64_t addr, char *buf, size_t len)
 		uint64_t next = e->m.text_base + e->m.text_size, size;
 		char name[NAME_MAX_LEN];
 
-		if (addr < e->m.text_base || addr >= e->m.text_base + e->m.text_size)
+		if (look < e->m.text_base || look >= e->m.text_base + e->m.text_size)
 			continue;
 		if (load(m, e) != 1)
 			goto noname;
@@ -136,9 +138,9 @@ int modsyms_lookup(void *opaque, uint64_t addr, char *buf, size_t len)
 
 			if (s->st_shndx == SHN_UNDEF || !s->st_name)
 				continue;
-			if (s->st_value <= addr && (!best || s->st_value > best->st_value))
+			if (s->st_value <= look && (!best || s->st_value > best->st_value))
 				best = s;
-			if (s->st_value > addr && s->st_value < next)
+			if (s->st_value > look && s->st_value < next)
 				next = s->st_value;
 		}
 		if (!best)

@@ -9,6 +9,7 @@
  *      kernel log                                      ("dmesg")
  *   4. a bounded scan of page starts for CS_ROOT_MAGIC ("scan"), unless
  *      --no-scan
+ * --no-hints skips 2 and 3 (to check that the scan alone finds it).
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -147,23 +148,47 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/*
+ * Probe the page starts below @max for the root magic. Only pages the dump
+ * holds data for (dump_data_run(): makedumpfile's bitmap of pages not
+ * excluded, an ELF dump's file ranges) are read: every other page reads as
+ * zeros or not at all, so it cannot hold the magic and skipping it loses
+ * nothing. The root is a page of kernel memory (alloc_pages), which
+ * makedumpfile -d 31 keeps. Without a page map, every page is read.
+ */
 static int from_scan(struct ctx *c)
 {
-	uint64_t max = 0, pfn = 0, pa, addr;
+	uint64_t max = 0, pfn = 0, pa, addr, run_end = 0, probed = 0;
 	double t0 = now_s(), last = t0;
-	int progress = 0;
+	int progress = 0, map = 1;
 
 	addr = dump_symbol_addr(c->d, "max_pfn");
-	if (addr && !dump_read_virt(c->d, addr, &pfn, sizeof(pfn)) && pfn)
+	if (addr && !dump_read_virt(c->d, addr, &pfn, sizeof(pfn)) && pfn &&
+	    pfn <= SCAN_MAX_BYTES / PAGE)
 		max = pfn * PAGE;
-	if (!max || max > SCAN_MAX_BYTES) {
+	if (!max) {
 		note(c, "scan: max_pfn %s, scanning the first %llu MiB",
-		     max ? "too large" : "unknown",
-		     (unsigned long long)((max ? SCAN_MAX_BYTES : SCAN_DEFAULT) >> 20));
-		max = max ? SCAN_MAX_BYTES : SCAN_DEFAULT;
+		     pfn ? "too large" : "unknown",
+		     (unsigned long long)((pfn ? SCAN_MAX_BYTES : SCAN_DEFAULT) >> 20));
+		max = pfn ? SCAN_MAX_BYTES : SCAN_DEFAULT;
 	}
 	for (pa = 0; pa < max; pa += PAGE) {
-		if (!(pa & ((1ull << 26) - 1))) {	/* every 64 MiB */
+		if (map && pa >= run_end) {
+			uint64_t s = pa, e = 0;
+			int r = dump_data_run(c->d, &s, &e);
+
+			if (r == 0 || (r == 1 && s >= max))
+				break;			/* no data above */
+			if (r < 0 || s < pa || e <= s) {
+				map = 0;		/* read every page */
+				if (r < 0)
+					note(c, "scan: the dump has no page map, reading every page");
+			} else {
+				pa = s & ~(PAGE - 1);	/* pages may be < 4 KiB */
+				run_end = e;
+			}
+		}
+		if (!(++probed & 16383)) {		/* every 64 MiB read */
 			double t = now_s();
 
 			if (t - t0 > SCAN_MAX_SECS) {
@@ -194,8 +219,8 @@ static int from_scan(struct ctx *c)
 	}
 	if (progress)
 		fputc('\n', stderr);
-	note(c, "scan: no record in the first %llu MiB",
-	     (unsigned long long)(max >> 20));
+	note(c, "scan: no record in the first %llu MiB (%llu pages with data read)",
+	     (unsigned long long)(max >> 20), (unsigned long long)probed);
 	return 0;
 }
 
@@ -203,9 +228,9 @@ void record_locate(struct ctx *c)
 {
 	if (c->o.have_phys && try_at(c, c->o.record_phys, FOUND_OPTION))
 		return;
-	if (from_cmdline(c))
+	if (!c->o.no_hints && from_cmdline(c))
 		return;
-	if (from_dmesg(c))
+	if (!c->o.no_hints && from_dmesg(c))
 		return;
 	if (!c->o.no_scan && from_scan(c))
 		return;

@@ -9,40 +9,47 @@
 #include "csdextract.h"
 #include "json.h"
 
-static void jsym(struct ctx *c, struct json *j, uint64_t addr)
+/* "key": the symbol of @addr (%pS), null if unknown or !@have. */
+static void jksym(struct ctx *c, struct json *j, const char *key, int have,
+		  uint64_t addr)
 {
 	char s[256];
 
-	if (sym(c, addr, s, sizeof(s)))
-		json_null(j);
+	json_kstr(j, key, have && !sym(c, addr, s, sizeof(s)) ? s : NULL);
+}
+
+/* "key": @v if @have, else null. */
+static void jkuint_opt(struct json *j, const char *key, int have, uint64_t v)
+{
+	json_key(j, key);
+	if (have)
+		json_uint(j, v);
 	else
-		json_str(j, s);
+		json_null(j);
+}
+
+/* "key": a time in ns, null for ~0 (unknown). */
+static void jkns(struct json *j, const char *key, uint64_t ns)
+{
+	jkuint_opt(j, key, ns != ~0ull, ns);
 }
 
 static void jframes(struct ctx *c, struct json *j, const struct cs_capture *cap)
 {
 	unsigned int i, n = 0;
+	char s[256];
 
 	if (cap && (cap->flags & CS_CAP_VALID))
 		n = cap->nr_frames < CS_MAX_FRAMES ? cap->nr_frames : CS_MAX_FRAMES;
 	json_arr_begin(j);
 	for (i = 0; i < n; i++) {
 		json_obj_begin(j);
-		json_key(j, "addr");
-		json_addr(j, cap->frames[i]);
-		json_key(j, "symbol");
-		jsym(c, j, cap->frames[i]);
+		json_kaddr(j, "addr", cap->frames[i]);
+		/* #0 the interrupted RIP (%pS), then return addresses (%pB) */
+		json_kstr(j, "symbol", sym_frame(c, cap, i, s, sizeof(s)) ? NULL : s);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
-}
-
-static void jns(struct json *j, uint64_t ns)
-{
-	if (ns == ~0ull)
-		json_null(j);
-	else
-		json_uint(j, ns);
 }
 
 static void jevent(struct ctx *c, struct json *j, const struct cs_dev *v)
@@ -50,28 +57,17 @@ static void jevent(struct ctx *c, struct json *j, const struct cs_dev *v)
 	const struct cs_event *e = &v->ev;
 
 	json_obj_begin(j);
-	json_key(j, "seq");
-	json_uint(j, e->seq);
-	json_key(j, "cpu");
-	json_uint(j, e->cpu);
-	json_key(j, "type");
-	json_str(j, cs_event_name(e->type));
-	json_key(j, "inferred");
-	json_bool(j, v->inferred);
-	json_key(j, "src");
-	json_uint(j, e->src);
-	json_key(j, "dst");
-	json_uint(j, e->dst);
-	json_key(j, "ctx");
-	json_str(j, cs_ctx_name(e->ctx));
-	json_key(j, "func");
-	json_addr(j, e->func);
-	json_key(j, "func_symbol");
-	jsym(c, j, e->func);
-	json_key(j, "csd");
-	json_addr(j, e->csd);
-	json_key(j, "callsite");
-	json_addr(j, e->callsite);
+	json_kuint(j, "seq", e->seq);
+	json_kuint(j, "cpu", e->cpu);
+	json_kstr(j, "type", cs_event_name(e->type));
+	json_kbool(j, "inferred", v->inferred);
+	json_kuint(j, "src", e->src);
+	json_kuint(j, "dst", e->dst);
+	json_kstr(j, "ctx", cs_ctx_name(e->ctx));
+	json_kaddr(j, "func", e->func);
+	jksym(c, j, "func_symbol", 1, e->func);
+	json_kaddr(j, "csd", e->csd);
+	json_kaddr(j, "callsite", e->callsite);
 	json_obj_end(j);
 }
 
@@ -96,10 +92,8 @@ static void jregs(struct ctx *c, struct json *j, unsigned int cpu,
 		return;
 	}
 	json_obj_begin(j);
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		json_key(j, names[i]);
-		json_addr(j, v[i]);
-	}
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		json_kaddr(j, names[i], v[i]);
 	json_obj_end(j);
 }
 
@@ -119,32 +113,15 @@ static void jcpus(struct ctx *c, struct json *j)
 		int have = !cpu_rip(c, i, &rip, &from);
 
 		json_obj_begin(j);
-		json_key(j, "cpu");
-		json_uint(j, i);
-		json_key(j, "stop");
-		json_str(j, valid ? cs_stop_name(dc->st.stop) : "none");
-		json_key(j, "stop_latency_ns");
-		if (valid && dc->st.stop != CS_STOP_NONE && dc->st.stop != CS_STOP_PANIC)
-			json_uint(j, dc->st.stop_latency_ns);
-		else
-			json_null(j);
-		json_key(j, "rip");
-		if (have)
-			json_addr(j, rip);
-		else
-			json_null(j);
-		json_key(j, "rip_from");
-		json_str(j, have ? from : NULL);
-		json_key(j, "symbol");
-		if (have)
-			jsym(c, j, rip);
-		else
-			json_null(j);
-		json_key(j, "irqs_off_ns");
-		if (valid)
-			jns(j, dc->st.irqs_off_ns);
-		else
-			json_null(j);
+		json_kuint(j, "cpu", i);
+		json_kstr(j, "stop", valid ? cs_stop_name(dc->st.stop) : "none");
+		jkuint_opt(j, "stop_latency_ns", valid && dc->st.stop != CS_STOP_NONE &&
+			   dc->st.stop != CS_STOP_PANIC,
+			   valid ? dc->st.stop_latency_ns : 0);
+		json_kaddr_opt(j, "rip", have, rip);
+		json_kstr(j, "rip_from", have ? from : NULL);
+		jksym(c, j, "symbol", have, rip);
+		jkns(j, "irqs_off_ns", valid ? dc->st.irqs_off_ns : ~0ull);
 		json_key(j, "regs");
 		jregs(c, j, i, valid ? &dc->st.cap : NULL);
 		json_key(j, "frames");
@@ -163,49 +140,29 @@ static void jhangs(struct ctx *c, struct json *j)
 	json_arr_begin(j);
 	for (i = 0; c->found && i < c->rec.nhang; i++) {
 		const struct cs_csd_hang *h = &c->rec.hang[i];
+		int tv = !!(h->target.flags & CS_CAP_VALID);
 
 		json_obj_begin(j);
-		json_key(j, "id");
-		json_uint(j, h->id);
-		json_key(j, "source_cpu");
-		json_uint(j, h->source_cpu);
-		json_key(j, "target_cpu");
-		json_uint(j, h->target_cpu);
-		json_key(j, "func");
-		jsym(c, j, h->func);
-		json_key(j, "func_addr");
-		json_addr(j, h->func);
-		json_key(j, "info");
-		json_addr(j, h->info);
-		json_key(j, "csd");
-		json_addr(j, h->csd);
-		json_key(j, "waited_ns");
-		json_uint(j, h->waited_ns);
-		json_key(j, "verdict");
-		json_str(j, cs_verdict_name(hang_verdict(c, h)));
-		json_key(j, "verdict_recorded");
-		json_str(j, cs_verdict_name(h->verdict));
-		json_key(j, "verdict_text");
-		json_str(j, verdict_words(c, h, w, sizeof(w)));
-		json_key(j, "target_state");
-		json_str(j, h->target_state == CS_VERDICT_BUSY_PRIOR ? "busy_prior" :
-			 h->target_state == CS_VERDICT_BUSY_THIS ? "busy_this" : "unresponsive");
-		json_key(j, "completed");
-		json_bool(j, cs_hang_completed(&c->rec, h));
-		json_key(j, "panicked");
-		json_bool(j, !!(h->flags & CS_HANG_PANICKED));
-		json_key(j, "target_irqs_off_ns");
-		jns(j, h->target_irqs_off_ns);
-		json_key(j, "target_rip");
-		if (h->target.flags & CS_CAP_VALID)
-			json_addr(j, h->target.regs.ip);
-		else
-			json_null(j);
-		json_key(j, "target_symbol");
-		if (h->target.flags & CS_CAP_VALID)
-			jsym(c, j, h->target.regs.ip);
-		else
-			json_null(j);
+		json_kuint(j, "id", h->id);
+		json_kuint(j, "source_cpu", h->source_cpu);
+		json_kuint(j, "target_cpu", h->target_cpu);
+		jksym(c, j, "func", 1, h->func);
+		json_kaddr(j, "func_addr", h->func);
+		json_kaddr(j, "info", h->info);
+		json_kaddr(j, "csd", h->csd);
+		json_kuint(j, "waited_ns", h->waited_ns);
+		json_kstr(j, "verdict", cs_verdict_name(hang_verdict(c, h)));
+		json_kstr(j, "verdict_recorded", cs_verdict_name(h->verdict));
+		json_kstr(j, "verdict_text", verdict_words(c, h, w, sizeof(w)));
+		json_kstr(j, "target_state",
+			  h->target_state == CS_VERDICT_BUSY_PRIOR ? "busy_prior" :
+			  h->target_state == CS_VERDICT_BUSY_THIS ? "busy_this" :
+			  "unresponsive");
+		json_kbool(j, "completed", cs_hang_completed(&c->rec, h));
+		json_kbool(j, "panicked", !!(h->flags & CS_HANG_PANICKED));
+		jkns(j, "target_irqs_off_ns", h->target_irqs_off_ns);
+		json_kaddr_opt(j, "target_rip", tv, h->target.regs.ip);
+		jksym(c, j, "target_symbol", tv, h->target.regs.ip);
 		json_key(j, "target_frames");
 		jframes(c, j, &h->target);
 		json_key(j, "events");
@@ -230,28 +187,15 @@ static void jlockups(struct ctx *c, struct json *j)
 		int v = !!(l->cap.flags & CS_CAP_VALID);
 
 		json_obj_begin(j);
-		json_key(j, "cpu");
-		json_uint(j, l->cpu);
-		json_key(j, "detector_cpu");
-		json_uint(j, l->detector_cpu);
-		json_key(j, "rip");
-		if (v)
-			json_addr(j, l->cap.regs.ip);
-		else
-			json_null(j);
-		json_key(j, "symbol");
-		if (v)
-			jsym(c, j, l->cap.regs.ip);
-		else
-			json_null(j);
-		json_key(j, "stuck_ns");
-		json_uint(j, l->stuck_ns);
-		json_key(j, "irqs_off_ns");
-		jns(j, l->irqs_off_ns);
+		json_kuint(j, "cpu", l->cpu);
+		json_kuint(j, "detector_cpu", l->detector_cpu);
+		json_kaddr_opt(j, "rip", v, l->cap.regs.ip);
+		jksym(c, j, "symbol", v, l->cap.regs.ip);
+		json_kuint(j, "stuck_ns", l->stuck_ns);
+		jkns(j, "irqs_off_ns", l->irqs_off_ns);
 		json_key(j, "frames");
 		jframes(c, j, &l->cap);
-		json_key(j, "panicked");
-		json_bool(j, !!(l->flags & CS_HANG_PANICKED));
+		json_kbool(j, "panicked", !!(l->flags & CS_HANG_PANICKED));
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -265,14 +209,10 @@ static void jlog(struct ctx *c, struct json *j)
 	json_arr_begin(j);
 	for (i = 0; i < n; i++) {
 		json_obj_begin(j);
-		json_key(j, "seq");
-		json_uint(j, s[i]->seq);
-		json_key(j, "cpu");
-		json_uint(j, s[i]->cpu);
-		json_key(j, "ctx");
-		json_str(j, cs_ctx_name(s[i]->ctx));
-		json_key(j, "cont");
-		json_bool(j, s[i]->cont);
+		json_kuint(j, "seq", s[i]->seq);
+		json_kuint(j, "cpu", s[i]->cpu);
+		json_kstr(j, "ctx", cs_ctx_name(s[i]->ctx));
+		json_kbool(j, "cont", s[i]->cont);
 		json_key(j, "text");
 		json_strn(j, s[i]->text, s[i]->len <= CS_LOG_TEXT ? s[i]->len : CS_LOG_TEXT);
 		json_obj_end(j);
@@ -324,19 +264,15 @@ void report_json(struct ctx *c, FILE *f)
 		rel = c->rec.root.release;
 	json_init(j, f, 1);
 	json_obj_begin(j);
-	json_key(j, "csdextract_version");
-	json_str(j, CSDEXTRACT_VERSION);
+	json_kstr(j, "csdextract_version", CSDEXTRACT_VERSION);
 	json_key(j, "dump");
 	json_obj_begin(j);
-	json_key(j, "path");
-	json_str(j, c->o.path);
-	json_key(j, "format");
-	json_str(j, dump_format_name(c->d));
+	json_kstr(j, "path", c->o.path);
+	json_kstr(j, "format", dump_format_name(c->d));
 	json_obj_end(j);
 	json_key(j, "kernel");
 	json_obj_begin(j);
-	json_key(j, "release");
-	json_str(j, rel && *rel ? rel : NULL);
+	json_kstr(j, "release", rel && *rel ? rel : NULL);
 	json_obj_end(j);
 	json_key(j, "panic");
 	json_obj_begin(j);
@@ -345,36 +281,20 @@ void report_json(struct ctx *c, FILE *f)
 		json_int(j, c->panic_cpu);
 	else
 		json_null(j);
-	json_key(j, "message");
-	json_str(j, c->panic_msg);
-	json_key(j, "time_ns");
-	if (crash_time_ns(c))
-		json_uint(j, crash_time_ns(c));
-	else
-		json_null(j);
+	json_kstr(j, "message", c->panic_msg);
+	jkuint_opt(j, "time_ns", !!crash_time_ns(c), crash_time_ns(c));
 	json_obj_end(j);
 
 	json_key(j, "record");
 	json_obj_begin(j);
-	json_key(j, "found");
-	json_bool(j, c->found);
-	json_key(j, "found_by");
-	json_str(j, c->found ? found_by_name(c->found_by) : NULL);
-	json_key(j, "version");
-	if (c->found) {
-		snprintf(ver, sizeof(ver), "%u.%u", c->rec.root.version_major,
-			 c->rec.root.version_minor);
-		json_str(j, ver);
-	} else {
-		json_null(j);
-	}
-	json_key(j, "phys");
-	if (c->found)
-		json_addr(j, c->rec.phys);
-	else
-		json_null(j);
-	json_key(j, "status");
-	json_str(j, !c->found ? "absent" : c->rec.status == CS_DEC_OK ? "ok" : "damaged");
+	json_kbool(j, "found", c->found);
+	json_kstr(j, "found_by", c->found ? found_by_name(c->found_by) : NULL);
+	snprintf(ver, sizeof(ver), "%u.%u", c->rec.root.version_major,
+		 c->rec.root.version_minor);
+	json_kstr(j, "version", c->found ? ver : NULL);
+	json_kaddr_opt(j, "phys", c->found, c->rec.phys);
+	json_kstr(j, "status", !c->found ? "absent" :
+		  c->rec.status == CS_DEC_OK ? "ok" : "damaged");
 	json_key(j, "problems");
 	json_arr_begin(j);
 	for (i = 0; c->found && i < c->rec.nproblem; i++)

@@ -12,14 +12,52 @@
 
 #define TEXT_FRAMES 8
 
-int sym(struct ctx *c, uint64_t addr, char *buf, size_t len)
+static int symbolize(struct ctx *c, uint64_t addr, int ret, char *buf, size_t len)
 {
-	if (!addr || !c->d)
+	if (!addr || !c->d || !len)
 		return -1;
-	if (dump_symbolize(c->d, addr, buf, len))
+	if ((ret ? dump_symbolize_ret : dump_symbolize)(c->d, addr, buf, len))
 		return -1;
 	buf[len - 1] = 0;
 	return 0;
+}
+
+int sym(struct ctx *c, uint64_t addr, char *buf, size_t len)
+{
+	return symbolize(c, addr, 0, buf, len);
+}
+
+int sym_ret(struct ctx *c, uint64_t addr, char *buf, size_t len)
+{
+	return symbolize(c, addr, 1, buf, len);
+}
+
+/* frames[0] is the interrupted RIP (exact), the rest return addresses. */
+int sym_frame(struct ctx *c, const struct cs_capture *cap, unsigned int i,
+	      char *buf, size_t len)
+{
+	if (i >= CS_MAX_FRAMES)
+		return -1;
+	return i ? sym_ret(c, cap->frames[i], buf, len) :
+		   sym(c, cap->frames[i], buf, len);
+}
+
+void sym_name(struct ctx *c, uint64_t addr, char *buf, size_t len)
+{
+	char s[256];
+	size_t n;
+	const char *mod;
+
+	if (!len)
+		return;
+	/* the module fallback's "0x... [mod+0x...]": no name, as the kernel */
+	if (sym(c, addr, s, sizeof(s)) || !strncmp(s, "0x", 2)) {
+		snprintf(buf, len, "0x%llx", (unsigned long long)addr);
+		return;
+	}
+	n = strcspn(s, "+ ");
+	mod = strstr(s + n, " [");
+	snprintf(buf, len, "%.*s%s", (int)n, s, mod ? mod : "");
 }
 
 uint64_t seq_to_ns(const struct ctx *c, uint64_t dseq)
@@ -174,7 +212,7 @@ static void print_frames(struct ctx *c, FILE *f, const struct cs_capture *cap,
 	char s[256];
 
 	for (i = 0; i < n && i < max; i++) {
-		if (sym(c, cap->frames[i], s, sizeof(s)))
+		if (sym_frame(c, cap, i, s, sizeof(s)))
 			snprintf(s, sizeof(s), "?");
 		fprintf(f, "%s#%u 0x%016llx %s\n", ind, i,
 			(unsigned long long)cap->frames[i], s);
@@ -339,7 +377,7 @@ static void hangs(struct ctx *c, FILE *f)
 {
 	unsigned int i;
 	size_t *idx, n, k;
-	char s[256], w[512], info[64];
+	char s[256], w[512], info[256];
 
 	if (!c->found)
 		return;
@@ -351,10 +389,11 @@ static void hangs(struct ctx *c, FILE *f)
 
 		if (sym(c, h->func, s, sizeof(s)))
 			snprintf(s, sizeof(s), "0x%llx", (unsigned long long)h->func);
-		snprintf(info, sizeof(info), "0x%llx", (unsigned long long)h->info);
+		/* as the kernel's "%pS(%ps)": %ps of NULL prints 0x0 */
+		sym_name(c, h->info, info, sizeof(info));
 		fprintf(f, "\ncsd: Detected non-responsive CSD lock (#%u) on CPU#%u, waiting %llu ns for CPU#%02u %s(%s).%s\n",
 			h->id, h->source_cpu, (unsigned long long)h->waited_ns,
-			h->target_cpu, s, h->info ? info : " (null)",
+			h->target_cpu, s, info,
 			(h->flags & CS_HANG_PANICKED) ? "  [caused the panic]" : "");
 		if (h->target_state == CS_VERDICT_BUSY_PRIOR) {
 			if (sym(c, h->prior_func, s, sizeof(s)))
@@ -381,8 +420,9 @@ static void hangs(struct ctx *c, FILE *f)
 			fprintf(f, "  (the module recorded verdict %s; corrected from the event rings)\n",
 				cs_verdict_name(h->verdict));
 		if (h->target.flags & CS_CAP_VALID) {
-			if (sym(c, h->target.regs.ip, s, sizeof(s)))
-				snprintf(s, sizeof(s), "?");
+			if (sym(c, h->target.regs.ip, s, sizeof(s)))	/* as %pS */
+				snprintf(s, sizeof(s), "0x%llx",
+					 (unsigned long long)h->target.regs.ip);
 			fprintf(f, "  target CPU#%u at %s (captured by %s):\n", h->target_cpu, s,
 				(h->target.flags & CS_CAP_NMI) ? "NMI" : "IRQ");
 			print_regs(f, &h->target.regs, "    ");
@@ -408,7 +448,8 @@ static void lockups(struct ctx *c, FILE *f)
 		fmt_ns(a, sizeof(a), l->stuck_ns);
 		fmt_ns(b, sizeof(b), l->irqs_off_ns);
 		if (!(l->cap.flags & CS_CAP_VALID) || sym(c, l->cap.regs.ip, s, sizeof(s)))
-			snprintf(s, sizeof(s), "?");
+			snprintf(s, sizeof(s), "0x%llx",	/* as %pS */
+				 (unsigned long long)l->cap.regs.ip);
 		fprintf(f, "  Watchdog: hard LOCKUP on CPU#%u (detected by CPU#%u): stuck %s, irqs off >= %s%s\n",
 			l->cpu, l->detector_cpu, a, b,
 			(l->flags & CS_HANG_PANICKED) ? "  [caused the panic]" : "");

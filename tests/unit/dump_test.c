@@ -88,7 +88,7 @@ static int check(const char *dumpf, const char *dmesgf)
 {
 	const struct dump_log_line *l;
 	char err[256], sym[256], *want, *got, *p;
-	size_t wlen, glen, n, nsym = 0;
+	size_t wlen, glen, n, nsym = 0, nret = 0;
 	const char *msg;
 	double t0, t1, t2, t3;
 	struct dump *d;
@@ -174,37 +174,57 @@ static int check(const char *dumpf, const char *dmesgf)
 		name[p - s] = '\0';
 		snprintf(line, sizeof(line), "%s+0x%llx/0x%llx", name, off, size);
 		a = dump_symbol_addr(d, name);
+		if (!a) {
+			printf("FAIL %s: %s: no such symbol\n", dumpf, line);
+			fails++;
+			continue;
+		}
 		/*
 		 * Backtraces print return addresses the way %pB does: look up
-		 * addr - 1 and print offset + 1, so "f+0x20/0x20" is a call at
-		 * the very end of f. Round-trip those the same way.
+		 * addr - 1 and print the offset of addr, so "f+0x20/0x20" is
+		 * a call at the very end of f. dump_symbolize_ret() must give
+		 * every such line back (and %pS lines too unless at +0x0);
+		 * dump_symbolize() (%pS) every line short of the end of f.
 		 */
-		if (off && off == size) {
-			unsigned long long o2, s2;
-			char *plus;
-
-			if (!a || dump_symbolize(d, a + off - 1, sym, sizeof(sym)) ||
-			    !(plus = strstr(sym, "+0x")) ||
-			    sscanf(plus, "+0x%llx/0x%llx", &o2, &s2) != 2) {
-				printf("FAIL %s: %s (backtrace form) does not symbolise\n",
-				       dumpf, line);
-				fails++;
-				continue;
-			}
-			snprintf(sym + (plus - sym), sizeof(sym) - (size_t)(plus - sym),
-				 "+0x%llx/0x%llx", o2 + 1, s2);
-		} else if (!a || dump_symbolize(d, a + off, sym, sizeof(sym))) {
+		if (off && dump_symbolize_ret(d, a + off, sym, sizeof(sym)))
 			sym[0] = '\0';
-		}
-		if (!a || strcmp(sym, line)) {
-			printf("FAIL %s: %s symbolises as %s\n", dumpf, line,
-			       a ? sym : "(no such symbol)");
+		if (off && strcmp(sym, line)) {
+			printf("FAIL %s: %s symbolises (%%pB) as %s\n", dumpf, line, sym);
 			fails++;
+		}
+		if (off < size && dump_symbolize(d, a + off, sym, sizeof(sym)))
+			sym[0] = '\0';
+		if (off < size && strcmp(sym, line)) {
+			printf("FAIL %s: %s symbolises (%%pS) as %s\n", dumpf, line, sym);
+			fails++;
+		}
+		nret += off == size;
+		/*
+		 * The addr - 1 rule at the end of this function: a return
+		 * address a + size is still f (f+size/size); the exact PC
+		 * a + size is the next symbol at +0x0; a return address at
+		 * f's first byte belongs to the symbol before f.
+		 */
+		{
+			char pb[300], ps[300], pb0[300], want[300];
+			int n0 = snprintf(want, sizeof(want), "%s+0x", name);
+
+			snprintf(want, sizeof(want), "%s+0x%llx/0x%llx", name, size, size);
+			if (dump_symbolize_ret(d, a + size, pb, sizeof(pb)) ||
+			    strcmp(pb, want) ||
+			    dump_symbolize(d, a + size, ps, sizeof(ps)) ||
+			    !strncmp(ps, want, (size_t)n0) || !strstr(ps, "+0x0/") ||
+			    dump_symbolize_ret(d, a, pb0, sizeof(pb0)) ||
+			    !strncmp(pb0, want, (size_t)n0) || strstr(pb0, "+0x0/")) {
+				printf("FAIL %s: addr-1 rule at the end of %s: %%pB %s, %%pS %s, %%pB of its start %s\n",
+				       dumpf, line, pb, ps, pb0);
+				fails++;
+			}
 		}
 		nsym++;
 	}
-	printf("%s %s: %zu backtrace symbols checked\n", nsym ? "ok  " : "FAIL",
-	       dumpf, nsym);
+	printf("%s %s: %zu backtrace symbols checked (%zu at f+size/size), addr-1 rule at each\n",
+	       nsym ? "ok  " : "FAIL", dumpf, nsym, nret);
 	if (!nsym)
 		fails++;
 	/* names through kallsyms_markers == names by sequential skipping */
@@ -248,7 +268,7 @@ static void exercise(struct dump *d)
 	const char *msg;
 	struct cs_regs r;
 	unsigned char buf[64];
-	uint64_t v, a;
+	uint64_t v, a, s_;
 	size_t n;
 	int cpu, i;
 
@@ -265,9 +285,29 @@ static void exercise(struct dump *d)
 			dump_symbolize(d, r.ip, sym, sizeof(sym));
 	a = dump_symbol_addr(d, "panic");
 	dump_symbolize(d, a + 1, sym, sizeof(sym));
+	dump_symbolize_ret(d, a + 1, sym, sizeof(sym));
+	dump_symbolize_ret(d, a, sym, sizeof(sym));
+	dump_symbolize_ret(d, 0, sym, sizeof(sym));
+	dump_symbolize_ret(d, 1, sym, sizeof(sym));
 	dump_symbolize(d, 0, sym, sizeof(sym));
 	dump_symbolize(d, UINT64_MAX, sym, sizeof(sym));
 	dump_symbolize(d, a, sym, 1);
+	/* the page map the record scan follows: runs ascend, never stall */
+	for (i = 0, v = 0; i < 4096; i++) {
+		uint64_t s = v, e = 0;
+
+		if (dump_data_run(d, &s, &e) != 1)
+			break;
+		if (s < v || e <= s) {
+			printf("FAIL dump_data_run(0x%" PRIx64 "): [0x%" PRIx64 ", 0x%" PRIx64 ")\n",
+			       v, s, e);
+			exit(1);
+		}
+		dump_read_phys(d, s, buf, sizeof(buf));
+		v = e;
+	}
+	s_ = UINT64_MAX - 4095;
+	dump_data_run(d, &s_, &v);
 }
 
 static int hostile(const char *path)

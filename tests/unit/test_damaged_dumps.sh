@@ -145,6 +145,11 @@ if [ -x "$GEN" ]; then
 	done
 	run "$WORK/syn.elf" "0" --all
 	run "$WORK/syn.elf" "0" --record-phys 0x2000	# wrong hint, falls back
+	run "$WORK/syn.elf" "0" --no-hints
+	if command -v jq >/dev/null; then
+		q=$(jq -r '.record.found_by' "$WORK/out.json")
+		[ "$q" = scan ] || { echo "FAIL: synthetic --no-hints: found by '$q', want scan"; fail=$((fail + 1)); }
+	fi
 	"$GEN" --write-elf-absurd "$WORK/syn-absurd.elf" && run "$WORK/syn-absurd.elf" "4"
 	"$GEN" --write-elf-completed "$WORK/syn-done.elf" && run "$WORK/syn-done.elf" "0"
 	if command -v jq >/dev/null; then
@@ -172,6 +177,47 @@ for dir in "$@"; do
 	while IFS= read -r v; do
 		k=$((k + 1))
 		run "$v" "0 3 4"
+		# The scan alone (no cmdline/log hint) must find the same record:
+		# skipping the pages the dump holds no data for loses nothing.
+		phys=$(jq -r '.record.phys // empty' "$WORK/out.json" 2>/dev/null)
+		# Text and JSON name every frame alike (#0 as %pS, the rest %pB).
+		if [ -n "$phys" ]; then
+			jq -r '(.cpus[].frames, .csd_hangs[].target_frames, .hard_lockups[].frames)
+				| to_entries[] | "#\(.key) \(.value.addr) \(.value.symbol // "?")"' \
+				"$WORK/out.json" | sort -u >"$WORK/frames.json"
+			"$CSD" ${EXTRA:-} "$v" 2>/dev/null | sed -n 's/^ *\(#[0-9]* 0x[0-9a-f]* .*\)$/\1/p' |
+				sort -u >"$WORK/frames.txt"
+			# The hang that caused the panic: the report's first line
+			# is the kernel's own panic line ("%pS(%ps)", NULL info 0x0).
+			dm=$(dirname "$v")/dmesg.txt
+			want=$(sed -n 's/^.*Kernel panic - not syncing: \(csd: Detected .*\)$/\1/p' "$dm" 2>/dev/null | head -n 1)
+			got=$("$CSD" ${EXTRA:-} "$v" 2>/dev/null | sed -n 's/^\(csd: Detected .*\)  \[caused the panic\]$/\1/p' | head -n 1)
+			if [ -n "$want" ] && [ "$got" != "$want" ]; then
+				echo "FAIL: $v: csd line differs from the kernel's panic line:"
+				printf '    got:  %s\n    want: %s\n' "$got" "$want"
+				fail=$((fail + 1))
+			fi
+			# A return address (frame > 0, %pB) never names f+0x0.
+			bad=$(jq -r '(.cpus[].frames, .csd_hangs[].target_frames, .hard_lockups[].frames)
+				| to_entries[] | select(.key > 0 and ((.value.symbol // "") | test("\\+0x0/")))
+				| .value.symbol' "$WORK/out.json" | head -n 3)
+			if [ -n "$bad" ]; then
+				echo "FAIL: $v: return-address frames at +0x0 (not %pB): $bad"
+				fail=$((fail + 1))
+			fi
+			if [ ! -s "$WORK/frames.txt" ] ||
+			   [ -n "$(comm -23 "$WORK/frames.txt" "$WORK/frames.json")" ]; then
+				echo "FAIL: $v: text frames differ from JSON frames:"
+				comm -23 "$WORK/frames.txt" "$WORK/frames.json" | head -5
+				fail=$((fail + 1))
+			fi
+		fi
+		if [ -n "$phys" ]; then
+			run "$v" "0 4" --no-hints
+			q=$(jq -r '[.record.found_by, .record.phys] | @tsv' "$WORK/out.json" 2>/dev/null)
+			[ "$q" = "$(printf 'scan\t%s' "$phys")" ] ||
+				{ echo "FAIL: $v --no-hints: got '$q', want scan at $phys"; fail=$((fail + 1)); }
+		fi
 		# Variants skip the physical-memory scan (slow under ASan on
 		# GiB-sized dumps); the record is found through the dump's log.
 		EXTRA=--no-scan damage_variants "$v" "$WORK/real$k"
