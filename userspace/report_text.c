@@ -458,7 +458,9 @@ static void lockups(struct ctx *c, FILE *f)
 			print_regs(f, &l->cap.regs, "    ");
 			print_frames(c, f, &l->cap, "    ", TEXT_FRAMES);
 		} else {
-			fprintf(f, "  CPU#%u context not captured\n", l->cpu);
+			fprintf(f, "  CPU#%u %s\n", l->cpu,
+				(l->cap.flags & CS_CAP_TIMEOUT) ?
+				"did not answer the NMI" : "context not captured");
 		}
 	}
 }
