@@ -237,6 +237,21 @@ static int cs_log_merge_min(struct cs_log_merge *m)
 	return best;
 }
 
+/*
+ * Process context: fill @cpu's next message, skipping unfinished slots
+ * instead of stopping at them (the debugfs reader must not stop at a slot
+ * whose writer was interrupted and has not finished it yet).
+ */
+static void cs_log_merge_fill_skip(struct cs_log_merge *m, int cpu)
+{
+	do {
+		cs_log_merge_fill(m, cpu);
+		if (m->seq[cpu] || !m->blocked[cpu])
+			break;
+		m->cur[cpu].pos++;
+	} while (m->cur[cpu].pos < m->cur[cpu].end);
+}
+
 /* Process context: render the merged log of all CPUs (debugfs). */
 void cs_log_show(struct seq_file *sf)
 {
@@ -255,23 +270,12 @@ void cs_log_show(struct seq_file *sf)
 		m.cur[cpu].end = READ_ONCE(log->head);
 		m.cur[cpu].pos = m.cur[cpu].end > log->nr_slots ?
 				 m.cur[cpu].end - log->nr_slots : 0;
-		/* Skip unfinished slots instead of stopping at them. */
-		do {
-			cs_log_merge_fill(&m, cpu);
-			if (m.seq[cpu] || !m.blocked[cpu])
-				break;
-			m.cur[cpu].pos++;
-		} while (m.cur[cpu].pos < m.cur[cpu].end);
+		cs_log_merge_fill_skip(&m, cpu);
 	}
 	while ((cpu = cs_log_merge_min(&m)) >= 0) {
 		seq_printf(sf, "[%llu] cpu%d %s: %s\n", m.seq[cpu], cpu,
 			   cs_log_ctx_name(m.ctx[cpu]), m.msg[cpu]);
-		do {
-			cs_log_merge_fill(&m, cpu);
-			if (m.seq[cpu] || !m.blocked[cpu])
-				break;
-			m.cur[cpu].pos++;
-		} while (m.cur[cpu].pos < m.cur[cpu].end);
+		cs_log_merge_fill_skip(&m, cpu);
 	}
 	cs_log_merge_free(&m);
 }

@@ -122,6 +122,13 @@ scenario_run() {
 			wl_say "FAIL: crashsafe recorded no events during the workload"
 			fail=1
 		fi
+		# The live, time-merged view of the per-CPU NMI-safe logs.
+		if cat /sys/kernel/debug/crashsafe/log > /tmp/crashsafe-log; then
+			wl_say "debugfs log: $(wc -l < /tmp/crashsafe-log) lines"
+		else
+			wl_say "FAIL: cannot read /sys/kernel/debug/crashsafe/log"
+			fail=1
+		fi
 	fi
 	[ -d /sys/module/crashsafe ] || { wl_say "FAIL: crashsafe.ko vanished"; fail=1; }
 	[ $fail = 0 ] && wl_say "PASS"
