@@ -22,6 +22,9 @@ void cs_kp_exit(void);
 /* csd_ring.c: names of enum cs_event_type, "?" if unknown */
 const char *cs_event_name(unsigned int type);
 
+/* Beyond this mask weight, a mask IPI is recorded as one ping only. */
+#define CS_MASK_EXPAND_MAX	64
+
 /* Offsets in call_single_data_t / irq_work used by the hooks. */
 #define CS_CSD_FLAGS_OFF	8
 #define CS_CSD_FUNC_OFF		16
@@ -31,6 +34,11 @@ const char *cs_event_name(unsigned int type);
 u64 cs_csd_track_call(int dst, unsigned long func, unsigned long info,
 		      unsigned long callsite, int *cpu, unsigned int *slot);
 void cs_csd_call_done(int cpu, unsigned int slot, u64 gen);
+/* csd_detect.c: smp_call_function_many_cond(SCF_WAIT), per target (6.1) */
+struct cpumask;
+u64 cs_csd_track_many(const struct cpumask *mask, unsigned long func,
+		      unsigned long info, unsigned long callsite, bool cond);
+void cs_csd_many_done(int cpu, u64 group);
 
 /* csd_detect.c: number of hangs detected so far, for debugfs status */
 unsigned int cs_csd_hang_count(void);

@@ -10,6 +10,13 @@
  * target's state captured by NMI, the verdict, and the relevant ring
  * entries, into the crash record and the NMI-safe log. With
  * panic_on_csd_hang the report ends in panic(), so kdump catches it.
+ *
+ * Waits whose csds are invisible to the hooks (6.1: the per-CPU csds of
+ * smp_call_function_many_cond() live in the static cfd_data) are tracked
+ * from the call's entry to its return, one slot per target sharing a
+ * group id. At the timeout the targets that provably have not answered
+ * (no end of a queue flush on them since the call started) are reported;
+ * the others ran the callback and are dropped without a report.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -45,6 +52,7 @@ MODULE_PARM_DESC(csd_poll_ms, "own per-CPU check timer period (ms), 0: heartbeat
 #define CS_REPORT_EV	40	/* ring entries in one report */
 #define CS_REPORT_SIDE	8	/* newest relevant events per side */
 #define CS_PANIC_DELAY_MS 1000	/* report, then panic this much later */
+#define CS_MANY_TRACK_MAX 16	/* targets tracked per multi-CPU wait */
 
 struct cs_track {
 	unsigned long csd;
@@ -56,12 +64,15 @@ struct cs_track {
 	u64 panic_at;		/* seq to panic at, 0: no panic */
 	u64 gen;		/* unique per use of this slot */
 	u64 call_done;		/* == gen: the tracked call returned */
+	u64 group;		/* many: the multi-CPU wait this target is in */
 	u32 id;			/* #N once reported */
 	int hang;		/* hang slot once reported, -1 none */
 	u16 dst;
 	u8 used;
 	u8 reported;
 	u8 call;		/* tracked from the call (kretprobe), csd maybe 0 */
+	u8 many;		/* one target of a multi-CPU wait, csd 0 */
+	u8 cond;		/* many with cond_func: target maybe skipped */
 };
 
 struct cs_track_cpu {
@@ -69,6 +80,7 @@ struct cs_track_cpu {
 	unsigned int next;
 	unsigned int busy;	/* table being changed on this CPU */
 	u64 gen_next;
+	u64 many_done;		/* newest multi-CPU wait group that returned */
 	struct cs_event ev[CS_REPORT_EV];
 	struct cs_capture scratch;
 };
@@ -145,6 +157,9 @@ static void cs_track_fill(struct cs_track_cpu *tc, struct cs_track *t,
 	t->reported = 0;
 	t->panic_at = 0;
 	t->call = call;
+	t->many = 0;
+	t->cond = 0;
+	t->group = 0;
 	t->gen = ++tc->gen_next;
 	WRITE_ONCE(t->used, 1);
 }
@@ -197,8 +212,8 @@ void cs_csd_track(int dst, unsigned long func, unsigned long info,
 	/* The queue of a call already tracked at its entry: add the csd. */
 	for (i = 0; i < CS_TRACK_SLOTS; i++) {
 		t = &tc->t[i];
-		if (t->used && t->call && !t->csd && t->func == func &&
-		    t->dst == dst) {
+		if (t->used && t->call && !t->many && !t->csd &&
+		    t->func == func && t->dst == dst) {
 			t->csd = csd;
 			if (!t->callsite)
 				t->callsite = callsite;
@@ -246,6 +261,67 @@ void cs_csd_call_done(int cpu, unsigned int slot, u64 gen)
 {
 	if (slot < CS_TRACK_SLOTS && cpu >= 0 && cpu < nr_cpu_ids)
 		WRITE_ONCE(per_cpu_ptr(&cs_tracks, cpu)->t[slot].call_done, gen);
+}
+
+/*
+ * Any context (kretprobe entry on int3, preemption off): a multi-CPU
+ * wait (smp_call_function_many_cond(SCF_WAIT)) starts on this CPU. Track
+ * each remote online target of @mask, at most CS_MANY_TRACK_MAX, with
+ * one seq and one group id. @cond: targets may be skipped by cond_func.
+ * Returns the group id for cs_csd_many_done(), 0 if nothing is tracked.
+ */
+u64 cs_csd_track_many(const struct cpumask *mask, unsigned long func,
+		      unsigned long info, unsigned long callsite, bool cond)
+{
+	struct cs_track_cpu *tc;
+	unsigned int cpu, n = 0;
+	unsigned long flags;
+	u64 group, seq;
+	int this;
+
+	if (!READ_ONCE(cs_detect_ready))
+		return 0;
+	tc = cs_track_claim(&flags);
+	if (!tc)
+		return 0;
+	this = smp_processor_id();
+	group = ++tc->gen_next;
+	seq = cs_seq_now();
+	for_each_cpu_and(cpu, mask, cpu_online_mask) {
+		struct cs_track *t;
+
+		if (cpu == this)
+			continue;
+		if (n >= CS_MANY_TRACK_MAX)
+			break;
+		t = cs_track_slot(tc, 0);
+		if (!t)
+			break;
+		cs_track_fill(tc, t, cpu, func, info, 0, callsite, true);
+		t->seq = seq;	/* one wait: every target times out together */
+		t->many = 1;
+		t->cond = cond;
+		t->group = group;
+		n++;
+	}
+	cs_track_release(tc, flags);
+	return n ? group : 0;
+}
+
+/*
+ * Any context, any CPU (kretprobe return): the multi-CPU wait @group of
+ * @cpu returned. Groups of one CPU never overlap (the caller keeps
+ * preemption off), so the newest returned group id marks them all done.
+ */
+void cs_csd_many_done(int cpu, u64 group)
+{
+	struct cs_track_cpu *tc;
+
+	if (cpu < 0 || cpu >= nr_cpu_ids)
+		return;
+	tc = per_cpu_ptr(&cs_tracks, cpu);
+	if (group > READ_ONCE(tc->many_done))
+		WRITE_ONCE(tc->many_done, group);
 }
 
 /* Any context: read and validate ring entry @n of @r into @out. */
@@ -369,6 +445,131 @@ static void cs_analyse(struct cs_track *t, int src, struct cs_analysis *a)
 		}
 		if (a->gotipi_seq && (a->busy || seen_end))
 			break;
+	}
+}
+
+/*
+ * Hard-IRQ context: the first CSD IPI (or noipi) @src sent after @after,
+ * 0 if none; with @dst >= 0 only one meant for @dst. The call's IPI goes
+ * out after all its targets are queued.
+ */
+static u64 cs_sent_after(int src, u64 after, int dst)
+{
+	struct cs_ring *r = cs_ring_of(src);
+	struct cs_event e;
+	u64 head, i, lim, sent = 0;
+
+	if (!r)
+		return 0;
+	head = READ_ONCE(r->head);
+	lim = min_t(u64, head, r->nr_entries);
+	for (i = 1; i <= lim; i++) {
+		if (!cs_ring_get(r, head - i, &e))
+			continue;
+		if (e.seq <= after)
+			break;
+		if (e.type != CS_EV_IPI && e.type != CS_EV_NOIPI &&
+		    e.type != CS_EV_PING)
+			continue;
+		/* A ping to more CPUs than that has no per-target ipi. */
+		if (dst >= 0 && e.dst != dst &&
+		    !(e.type == CS_EV_PING && e.aux > CS_MASK_EXPAND_MAX))
+			continue;
+		sent = e.seq;
+	}
+	return sent;
+}
+
+/*
+ * Hard-IRQ context: has @dst answered requests queued after @after?
+ * weak: a queue flush ended on @dst since then (the flush that runs the
+ * callback must end after it was queued, so !weak = certainly pending);
+ * strong: a whole flush started after @sent, when the request was
+ * certainly queued. Without @dst's ring there is no evidence either way:
+ * count it as answered, never report it.
+ */
+static void cs_answered(int dst, u64 after, u64 sent, bool *weak,
+			bool *strong)
+{
+	struct cs_ring *r = cs_ring_of(dst);
+	bool end = false;
+	struct cs_event e;
+	u64 head, i, lim;
+
+	*weak = !r;
+	*strong = !r;
+	if (!r)
+		return;
+	head = READ_ONCE(r->head);
+	lim = min_t(u64, head, r->nr_entries);
+	for (i = 1; i <= lim; i++) {
+		if (!cs_ring_get(r, head - i, &e))
+			continue;
+		if (e.seq <= after)
+			break;
+		if (e.type == CS_EV_HDLEND) {
+			end = true;
+			*weak = true;
+		} else if (end && (e.type == CS_EV_HANDLE ||
+				   e.type == CS_EV_IDLE)) {
+			/* The newest complete flush decides. */
+			*strong = sent && e.seq > sent;
+			break;
+		}
+	}
+}
+
+static void cs_csd_report(struct cs_track *t, u64 now, u64 waited);
+
+/*
+ * Hard-IRQ context, this CPU's table claimed: multi-CPU wait @group timed
+ * out. Report the targets that have not answered, drop the others.
+ */
+static void cs_many_eval(struct cs_track_cpu *tc, u64 group, u64 now)
+{
+	bool weak[CS_TRACK_SLOTS], strong[CS_TRACK_SLOTS], any = false;
+	int src = smp_processor_id();
+	u64 after = 0, sent;
+	unsigned int i;
+
+	for (i = 0; i < CS_TRACK_SLOTS; i++) {
+		struct cs_track *t = &tc->t[i];
+
+		if (t->used && t->many && t->group == group) {
+			after = t->seq;
+			break;
+		}
+	}
+	sent = cs_sent_after(src, after, -1);
+	for (i = 0; i < CS_TRACK_SLOTS; i++) {
+		struct cs_track *t = &tc->t[i];
+
+		weak[i] = true;
+		strong[i] = true;
+		if (!t->used || !t->many || t->group != group || t->reported)
+			continue;
+		cs_answered(t->dst, after, sent, &weak[i], &strong[i]);
+		/* cond_func may have skipped it: report only if sent to. */
+		if (t->cond && !cs_sent_after(src, after, t->dst))
+			weak[i] = strong[i] = true;
+		if (!weak[i])
+			any = true;
+	}
+	/*
+	 * Nobody is certainly pending, yet the wait goes on: one flush
+	 * may have ended before its target was queued. Blame the targets
+	 * without a whole flush since the IPI.
+	 */
+	for (i = 0; i < CS_TRACK_SLOTS; i++) {
+		struct cs_track *t = &tc->t[i];
+
+		if (!t->used || !t->many || t->group != group || t->reported)
+			continue;
+		if (any ? !weak[i] : !strong[i])
+			cs_csd_report(t, now, now > t->seq ?
+				      cs_cycles_to_ns(now - t->seq) : 0);
+		else
+			WRITE_ONCE(t->used, 0);	/* it ran the callback */
 	}
 }
 
@@ -572,7 +773,9 @@ void cs_csd_check(u64 now_seq)
 		if (!t->used)
 			continue;
 		waited = now > t->seq ? cs_cycles_to_ns(now - t->seq) : 0;
-		if ((t->call && READ_ONCE(t->call_done) == t->gen) ||
+		if ((t->call && !t->many &&
+		     READ_ONCE(t->call_done) == t->gen) ||
+		    (t->many && READ_ONCE(tc->many_done) >= t->group) ||
 		    (t->csd &&
 		     (copy_from_kernel_nofault(hdr, (void *)t->csd, sizeof(hdr)) ||
 		      !(hdr[CS_CSD_FLAGS_OFF / 8] & CSD_FLAG_LOCK) ||
@@ -592,9 +795,12 @@ void cs_csd_check(u64 now_seq)
 			WRITE_ONCE(t->used, 0);
 			continue;
 		}
-		if (!t->reported && waited >= timeout_ns)
-			cs_csd_report(t, now, waited);
-		else if (t->reported && t->panic_at && now >= t->panic_at &&
+		if (!t->reported && waited >= timeout_ns) {
+			if (t->many)
+				cs_many_eval(tc, t->group, now);
+			else
+				cs_csd_report(t, now, waited);
+		} else if (t->reported && t->panic_at && now >= t->panic_at &&
 			 READ_ONCE(panic_on_csd_hang))
 			cs_csd_panic(t);
 	}

@@ -8,7 +8,9 @@
  *   __smp_call_single_queue(cpu, node)        queue (+ tracking) unless
  *                                             generic_exec_single had it
  *   smp_call_function_single() entry/return   tracking of waiting calls
- *   smp_call_function_many_cond(mask, func..)  queue per target (csd unknown)
+ *   smp_call_function_many_cond() entry        queue per target (csd unknown)
+ *                                              + tracking of waiting calls
+ *   smp_call_function_many_cond() return       end of that tracking
  *   native_send_call_func_single_ipi(cpu)      ipi
  *   native_send_call_func_ipi(mask)            ping + ipi per target
  *   __flush_smp_call_function_queue() entry    handle (IRQ) / idle (task)
@@ -28,7 +30,7 @@
 #include "crashsafe.h"
 #include "csd.h"
 
-#define CS_MASK_EXPAND_MAX	64
+#define CS_SCF_WAIT		(1U << 0)	/* kernel/smp.c SCF_WAIT */
 
 /* The csd generic_exec_single() recorded, so its inner queue is not. */
 static DEFINE_PER_CPU(unsigned long, cs_kp_ges_csd);
@@ -37,6 +39,11 @@ struct cs_kp_call {
 	u64 gen;
 	int cpu;
 	unsigned int slot;
+};
+
+struct cs_kp_many_call {
+	u64 group;
+	int cpu;
 };
 
 /* At a function's entry, the word at sp is the return address. */
@@ -99,9 +106,17 @@ static int notrace cs_kp_queue(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
-/* Task context: smp_call_function_many_cond(mask, func, info, flags, cond). */
-static int notrace cs_kp_many(struct kprobe *p, struct pt_regs *regs)
+/*
+ * Kretprobe entry (int3, preemption off), caller in task context:
+ * smp_call_function_many_cond(mask, func, info, scf_flags, cond_func).
+ * A queue event per target (cond_func is not called here: it may skip
+ * some), and with SCF_WAIT the targets are tracked until the return.
+ * Returns 1 (no return probe) when nothing is tracked.
+ */
+static int notrace cs_kp_many_entry(struct kretprobe_instance *ri,
+				    struct pt_regs *regs)
 {
+	struct cs_kp_many_call *c = (struct cs_kp_many_call *)ri->data;
 	const struct cpumask *mask = (const struct cpumask *)regs->di;
 	unsigned long func = regs->si, ret = cs_kp_retaddr(regs);
 	int this = raw_smp_processor_id();
@@ -114,6 +129,22 @@ static int notrace cs_kp_many(struct kprobe *p, struct pt_regs *regs)
 			break;
 		cs_event(CS_EV_QUEUE, this, cpu, func, 0, ret, 0);
 	}
+	c->group = 0;
+	c->cpu = this;
+	if (n && (regs->cx & CS_SCF_WAIT))
+		c->group = cs_csd_track_many(mask, func, regs->dx, ret,
+					     regs->r8 != 0);
+	return c->group ? 0 : 1;
+}
+
+/* Kretprobe return (preemption off): the multi-CPU wait is over. */
+static int notrace cs_kp_many_ret(struct kretprobe_instance *ri,
+				  struct pt_regs *regs)
+{
+	struct cs_kp_many_call *c = (struct cs_kp_many_call *)ri->data;
+
+	if (c->group)
+		cs_csd_many_done(c->cpu, c->group);
 	return 0;
 }
 
@@ -188,7 +219,6 @@ static int notrace cs_kp_scfs_ret(struct kretprobe_instance *ri,
 static struct kprobe cs_kps[] = {
 	{ .symbol_name = "generic_exec_single", .pre_handler = cs_kp_ges },
 	{ .symbol_name = "__smp_call_single_queue", .pre_handler = cs_kp_queue },
-	{ .symbol_name = "smp_call_function_many_cond", .pre_handler = cs_kp_many },
 	{ .symbol_name = "native_send_call_func_single_ipi", .pre_handler = cs_kp_ipi },
 	{ .symbol_name = "native_send_call_func_ipi", .pre_handler = cs_kp_ipi_mask },
 	{ .symbol_name = "__flush_smp_call_function_queue", .pre_handler = cs_kp_flush },
@@ -205,6 +235,12 @@ static struct kretprobe cs_krps[] = {
 		.entry_handler = cs_kp_scfs_entry,
 		.handler = cs_kp_scfs_ret,
 		.data_size = sizeof(struct cs_kp_call),
+	},
+	{
+		.kp.symbol_name = "smp_call_function_many_cond",
+		.entry_handler = cs_kp_many_entry,
+		.handler = cs_kp_many_ret,
+		.data_size = sizeof(struct cs_kp_many_call),
 	},
 };
 static bool cs_krp_ok[ARRAY_SIZE(cs_krps)];
@@ -223,6 +259,13 @@ int cs_kp_init(void)
 		nr++;
 	}
 	for (i = 0; i < ARRAY_SIZE(cs_krps); i++) {
+		/*
+		 * Handlers run with preemption off. The probed functions run
+		 * with preemption (flush: irqs) off nearly to their return,
+		 * so about one instance per CPU is live. A missed instance
+		 * skips its entry handler too: nothing stays tracked without
+		 * its return.
+		 */
 		cs_krps[i].maxactive = num_possible_cpus() * 4;
 		ret = register_kretprobe(&cs_krps[i]);
 		if (ret) {

@@ -19,9 +19,6 @@
 #include "crashsafe.h"
 #include "csd.h"
 
-/* Beyond this mask weight, a mask IPI is recorded as one ping only. */
-#define CS_MASK_EXPAND_MAX	64
-
 /* Any context: csd:csd_queue_cpu, before the llist_add. */
 static void notrace cs_tp_csd_queue(void *data, const unsigned int cpu,
 				    unsigned long callsite,

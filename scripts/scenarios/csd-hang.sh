@@ -1,8 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # Scenario "csd-hang": CPU $ARG_victim (default 1) spins with interrupts off
-# while CPU $ARG_sender (default 0) waits for it in smp_call_function_single().
-# crashsafe.ko must report the non-responsive CSD after csd_timeout_ms
-# (default 5000), NMI-capture the victim and panic (panic_on_csd_hang=1).
+# while CPU $ARG_sender (default 0) waits for it in smp_call_function_single()
+# (--arg call=single, the default) or in smp_call_function_many() on all
+# other online CPUs (--arg call=many: the victim never answers, the other
+# targets do). crashsafe.ko must report the non-responsive CSD after
+# csd_timeout_ms (default 5000), NMI-capture the victim and panic
+# (panic_on_csd_hang=1).
 # shellcheck disable=SC2034  # read by the harness that sources this file
 SCENARIO_TIMEOUT=240
 # shellcheck disable=SC2034
@@ -15,8 +18,9 @@ scenario_params() {
 scenario_run() {
 	victim=${ARG_victim:-1}
 	sender=${ARG_sender:-0}
-	echo "scenario: csd hang, victim cpu $victim, sender cpu $sender" > /dev/console
-	insmod "$MODDIR"/crashsafe_test_csd.ko victim="$victim" sender="$sender"
+	call=${ARG_call:-single}
+	echo "scenario: csd hang, victim cpu $victim, sender cpu $sender, call $call" > /dev/console
+	insmod "$MODDIR"/crashsafe_test_csd.ko victim="$victim" sender="$sender" call="$call"
 	echo "scenario: cpu $sender waits for cpu $victim, waiting for the detector" > /dev/console
 	sleep 120
 }
