@@ -11,13 +11,16 @@
  *
  * A kthread copies complete slots of all CPUs to printk every 100 ms, in
  * seq order, so that text logged in NMI or IRQ context reaches the console
- * once process context can run. debugfs renders the merged log on demand.
+ * once process context can run on some CPU. debugfs renders the merged log
+ * on demand.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kernel.h>
 #include <linux/kthread.h>
-#include <linux/delay.h>
+#include <linux/sched.h>
+#include <linux/timer.h>
+#include <linux/jiffies.h>
 #include <linux/slab.h>
 #include <linux/seq_file.h>
 #include <linux/cpumask.h>
@@ -311,14 +314,48 @@ static void cs_log_flush(struct cs_log_merge *m)
 		cs_log_rpos[cpu] = m->cur[cpu].pos;
 }
 
+/*
+ * The flusher's sleep timeout is a timer on the CPU it last ran on, and
+ * that may be the very CPU that has just wedged with interrupts off (the
+ * CSD victim): its timers never fire again and the report would wait for
+ * the panic. A second timer, on the next online CPU, wakes it as well.
+ */
+static struct timer_list cs_log_kick;
+
+/* Soft-IRQ context (timer): wake the flusher. */
+static void cs_log_kick_fn(struct timer_list *t)
+{
+	wake_up_process(cs_log_thread);
+}
+
+/* Process context (the flusher): arm cs_log_kick on another CPU. */
+static void cs_log_arm_kick(void)
+{
+	unsigned int cpu = raw_smp_processor_id(), next;
+
+	/* Still pending: it sits on a CPU that did not fire it; leave it. */
+	if (timer_pending(&cs_log_kick))
+		return;
+	next = cpumask_next(cpu, cpu_online_mask);
+	if (next >= nr_cpu_ids)
+		next = cpumask_first(cpu_online_mask);
+	if (next >= nr_cpu_ids || next == cpu)
+		return;
+	cs_log_kick.expires = jiffies + msecs_to_jiffies(CS_LOG_FLUSH_MS) + 1;
+	add_timer_on(&cs_log_kick, next);
+}
+
 static int cs_log_thread_fn(void *arg)
 {
 	struct cs_log_merge *m = arg;
 
 	while (!kthread_should_stop()) {
 		cs_log_flush(m);
-		msleep_interruptible(CS_LOG_FLUSH_MS);
+		cs_log_arm_kick();
+		schedule_timeout_interruptible(msecs_to_jiffies(CS_LOG_FLUSH_MS));
 	}
+	/* No kick may fire once this thread is gone. */
+	timer_delete_sync(&cs_log_kick);
 	cs_log_flush(m);
 	return 0;
 }
@@ -341,6 +378,7 @@ int cs_log_init(void)
 		if (log)
 			cs_log_rpos[cpu] = READ_ONCE(log->head);
 	}
+	timer_setup(&cs_log_kick, cs_log_kick_fn, 0);
 	cs_log_thread = kthread_run(cs_log_thread_fn, &cs_log_flush_state,
 				    "crashsafe_log");
 	if (IS_ERR(cs_log_thread)) {
