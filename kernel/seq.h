@@ -6,6 +6,20 @@
  * ring's last_seq (a cmpxchg_local on a line only this CPU writes), so
  * it orders events on one CPU exactly and causally related events across
  * CPUs by time, without any globally shared cache line being written.
+ *
+ * Why the TSC and not something cheaper: a per-CPU counter orders one CPU
+ * only, and a Lamport clock would have the target of an IPI read every
+ * possible sender's clock (remote lines, O(nr_cpus)); a global counter is
+ * the shared line this design exists to avoid. rdtsc_ordered() (lfence;
+ * rdtsc) touches no memory on hardware and, the kernel keeping the TSC as
+ * clocksource only when it is synchronised, orders "queue on the sender"
+ * before "gotipi on the target" (an IPI latency apart). Plain rdtsc could
+ * be executed before the preceding stores and is not used.
+ *
+ * Under QEMU TCG (the bench harness) a guest rdtsc is emulated by
+ * cpu_get_ticks(), which takes QEMU's global vm_clock spinlock and writes
+ * a shared timestamp: there, and only there, the TSC read costs about what
+ * the baseline's global cmpxchg does (see crashsafe_bench.c, variant tsc).
  */
 #ifndef _CRASHSAFE_SEQ_H
 #define _CRASHSAFE_SEQ_H
@@ -39,14 +53,17 @@ static __always_inline u64 cs_seq_now(void)
 	return rdtsc_ordered();
 }
 
-/* Any context, NMI included. */
+/* Any context, NMI included: one read of preempt_count() on !PREEMPT_RT. */
 static __always_inline u8 cs_ctx(void)
 {
-	if (in_nmi())
+	unsigned long pc = preempt_count();
+
+	if (pc & NMI_MASK)
 		return CS_CTX_NMI;
-	if (in_hardirq())
+	if (pc & HARDIRQ_MASK)
 		return CS_CTX_HARDIRQ;
-	if (in_serving_softirq())
+	if (IS_ENABLED(CONFIG_PREEMPT_RT) ? in_serving_softirq() :
+	    (pc & SOFTIRQ_OFFSET))
 		return CS_CTX_SOFTIRQ;
 	return CS_CTX_TASK;
 }

@@ -7,6 +7,10 @@
 #     all CPUs recording at once, and their ratio;
 #   - the smp_call_function_single() IPI round trip without crashsafe.ko,
 #     with it, and the ratio.
+#   - where the recorder's time goes: copies of its hot path cut into
+#     cumulative parts (call, rdtsc, store, tsc, seq, check10 = the record
+#     1.0 cs_event, narrow, check11 = the 1.1 one, nopreempt), interleaved
+#     with the recorder and the baseline in 1024-event chunks.
 # Then scripts/bench-csdextract.sh, if present (csdextract vs makedumpfile).
 #
 #   scripts/bench.sh [--kernels "6.12 6.1"] [--cpus 2] [--out DIR]
@@ -14,7 +18,15 @@
 #                    [--no-build] [--parse-only]   (--parse-only: re-print the
 #                    tables from DIR/<kernel>/console.log without running)
 # QEMU TCG numbers: compare within a row (same guest, same run), not with
-# bare-metal figures.
+# bare-metal figures. Under TCG a guest rdtsc is a QEMU helper that takes a
+# global host spinlock (cpu_get_ticks), so the recorder's TSC read costs
+# about a shared-line RMW there while it touches no memory on hardware; a
+# LOCK cmpxchg is a host atomic. --cpus above the host's core count
+# (e.g. 4 on 2 cores) time-slices vCPU threads: vCPUs sharing a host core
+# do not contend on a cache line at all, while one preempted holding QEMU's
+# rdtsc spinlock stalls every other vCPU's rdtsc (the baseline's lock-free
+# cmpxchg loop has no holder to preempt). Such runs show the emulator's
+# scheduling more than cache-line contention: do not read them as hardware.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,7 +47,7 @@ while [ $# -gt 0 ]; do
 	--rounds) xargs+=(--arg "rounds=$2"); shift 2 ;;
 	--no-build) hargs+=(--no-build); shift ;;
 	--parse-only) parse_only=1; shift ;;
-	-h|--help) sed -n '3,18s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,29s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -92,6 +104,24 @@ summarize() {
 	}'
 }
 
+# parts CONSOLE: "name|ns|min|base_ratio|rec_ratio" per "variant=" line.
+parts() {
+	tr -d '\r' < "$1" | awk '
+	/scenario: bench phase=events / && / bench: variant=/ {
+		v = ""; ns = ""; mn = ""; br = ""; rr = ""
+		for (i = 1; i <= NF; i++) {
+			split($i, f, "=")
+			if (f[1] == "variant") v = f[2]
+			if (f[1] == "ns_per_event") ns = f[2]
+			if (f[1] == "min_ns") mn = f[2]
+			if (f[1] == "base_ratio") br = f[2]
+			if (f[1] == "rec_ratio") rr = f[2]
+		}
+		if (v != "") printf "%s|%s|%s|%s|%s\n", v, ns, mn, br, rr
+	}'
+}
+part_names="call rdtsc store tsc seq check10 narrow check11 nopreempt recorder baseline"
+
 rc=0
 rows=()
 for k in $kernels; do
@@ -128,7 +158,8 @@ for r in "${rows[@]}"; do
 	IFS='|' read -r k n a b q amin bmin qmin _ <<<"$r"
 	printf '%-6s %4s | %12s %12s %9s | %12s %12s %9s\n' "$k" "$n" "$a" "$b" "$q" "$amin" "$bmin" "$qmin"
 done
-echo "   median over repetitions; base/rec = median of back-to-back pair ratios; > 1 means the recorder is cheaper"
+echo "   median over repetitions (each: median of lockstep 1024-event chunks); base/rec = median of"
+echo "   same-repetition ratios; > 1 means the recorder is cheaper"
 echo
 echo "2) IPI round trip, smp_call_function_single(next cpu, empty, wait=1), without / with crashsafe.ko"
 printf '%-6s %4s %3s | %10s %10s %7s | %10s %10s %7s | %10s %10s %7s\n' kernel cpus rnd \
@@ -141,6 +172,45 @@ done
 echo "   ratio = with crashsafe.ko / without. ns: median over alternating load/unload rounds of each"
 echo "   run's median; min: same over each run's fastest repetition; best: fastest repetition of all."
 echo "   Host interference only adds time: on a busy host trust min/best, and compare within a row."
+
+echo
+echo "3) where the recorder's time goes: copies of cs_event() in cumulative parts, interleaved in"
+echo "   lockstep with the recorder and the baseline (1024-event chunks, all CPUs on the same variant)"
+echo "   call: empty function; rdtsc: call + rdtsc_ordered alone; store: call + preempt off,"
+echo "   ring lookup, reserve, 48-byte entry (seq = slot number, no TSC);"
+echo "   tsc: + rdtsc_ordered; seq: + per-CPU monotonic fix (cmpxchg_local);"
+echo "   check10: + record 1.0 check (6 mix rounds, read back), 7 narrow stores = 1.0 cs_event;"
+echo "   narrow: seq + record 1.1 check (fold + 1 round, registers), same 7 narrow stores;"
+echo "   check11: seq + 1.1 check, src..cpu in one 8-byte store, aux+check in another = 1.1 cs_event;"
+echo "   nopreempt: check11 without preempt_disable/enable; recorder: crashsafe.ko's cs_event"
+for what in ns base rec; do
+	case $what in
+	ns) echo "   ns/event (median)" ;;
+	base) echo "   baseline / part (median of same-repetition ratios; > 1: part cheaper than the baseline)" ;;
+	rec) echo "   part / recorder (median of same-repetition ratios)" ;;
+	esac
+	printf '%-6s %4s |' kernel cpus
+	for v in $part_names; do printf ' %9s' "$v"; done
+	echo
+	for k in $kernels; do
+		c=$out/$k/console.log
+		printf '%-6s %4s |' "$k" "$cpus"
+		for v in $part_names; do
+			x=-
+			if [ -f "$c" ]; then
+				l=$(parts "$c" | grep "^$v|" | tail -1)
+				IFS='|' read -r _ ns _ br rr <<<"$l"
+				case $what in
+				ns) x=${ns:--} ;;
+				base) x=${br:--} ;;
+				rec) x=${rr:--} ;;
+				esac
+			fi
+			printf ' %9s' "$x"
+		done
+		echo
+	done
+done
 
 if [ -x "$top/scripts/bench-csdextract.sh" ]; then
 	echo

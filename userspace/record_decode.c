@@ -112,6 +112,27 @@ static int all_zero(const void *p, size_t n)
 	return 1;
 }
 
+uint32_t cs_event_check_v1_0(const struct cs_event *e)
+{
+	uint64_t h = e->seq;
+
+	h = cs_mix64(h ^ e->func);
+	h = cs_mix64(h ^ e->csd);
+	h = cs_mix64(h ^ e->callsite);
+	h = cs_mix64(h ^ cs_event_word(e->src, e->dst, e->type, e->ctx,
+				       e->cpu));
+	h = cs_mix64(h ^ e->aux);
+	return (uint32_t)(h >> 32) | 1u;
+}
+
+/* The check an event of a record with this minor version carries. */
+static uint32_t event_check(const struct cs_decoded *d,
+			    const struct cs_event *e)
+{
+	return d->root.version_minor == 0 ? cs_event_check_v1_0(e)
+					  : cs_event_check(e);
+}
+
 static int is_pow2(uint32_t x)
 {
 	return x && !(x & (x - 1));
@@ -351,10 +372,16 @@ static void decode_ring(const struct cs_reader *r, struct cs_decoded *d,
 			int ok = e->seq && e->type > CS_EV_NONE &&
 				 e->type < CS_EV_MAX && e->cpu == cpu &&
 				 e->ctx <= CS_CTX_NMI &&
-				 e->check == cs_event_check(e);
+				 e->check == event_check(d, e);
 
+			/*
+			 * The writer zeroes check before anything else and
+			 * stores it last, so an entry cut short by the crash
+			 * has check 0; a non-zero check that does not match
+			 * is damage (or a check of another record version).
+			 */
 			if (!ok) {
-				if (h.head - resv <= CUT_WINDOW)
+				if (h.head - resv <= CUT_WINDOW && !e->check)
 					rg->cut++;
 				else
 					rg->torn++;

@@ -12,7 +12,7 @@
 # Result lines on the console: "scenario: bench phase=P bench: k=v ..."
 #   --arg rounds=N --arg events=N --arg ipi_calls=N --arg reps=N
 SCENARIO_NOCRASH=1
-SCENARIO_TIMEOUT=1200
+SCENARIO_TIMEOUT=600	# seconds; a 2-CPU run takes ~1.5 min in the guest
 SCENARIO_CMDLINE=""
 
 scenario_params() {

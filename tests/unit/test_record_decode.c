@@ -2,7 +2,7 @@
 /*
  * Unit tests of the crashsafe record decoder over synthetic in-memory
  * records: valid, wrapped rings, truncated, flipped bytes, absurd counts,
- * wrong version. Run under ASan+UBSan by `make test`.
+ * wrong version, event checks of record 1.0 and 1.1. Run under ASan+UBSan by `make test`.
  *
  *   test_record_decode                 run the tests
  *   test_record_decode --write-seed F  write a valid image (fuzz seed)
@@ -311,12 +311,15 @@ static void test_torn(void)
 static void test_version_magic(void)
 {
 	struct cs_decoded d;
+	char want[64];
 
 	build();
 	root()->version_major = 2;
 	seal_root();
 	CHECK(cs_decode(&rdr, BASE, &d) == CS_DEC_DAMAGED, "version");
-	CHECK(has_problem(&d, "version 2.0 not supported"), "version text");
+	snprintf(want, sizeof(want), "version 2.%u not supported",
+		 (unsigned int)CS_VERSION_MINOR);
+	CHECK(has_problem(&d, want), "version text");
 	CHECK(d.nmerged == 0 && d.nr_cpus == 0, "nothing decoded");
 	cs_decoded_free(&d);
 	build();
@@ -330,6 +333,69 @@ static void test_version_magic(void)
 	CHECK(cs_decode(&rdr, BASE, &d) == CS_DEC_DAMAGED, "root check");
 	CHECK(has_problem(&d, "root check mismatch"), "root check text");
 	cs_decoded_free(&d);
+}
+
+/* Re-check every written event with the record 1.0 algorithm. */
+static void recheck_v1_0(void)
+{
+	int c;
+	uint32_t k;
+
+	for (c = 0; c < NCPU; c++)
+		for (k = 0; k < NRING; k++)
+			if (ring(c)->ev[k].seq)
+				ring(c)->ev[k].check =
+					cs_event_check_v1_0(&ring(c)->ev[k]);
+}
+
+static void test_event_check_versions(void)
+{
+	struct cs_decoded d;
+	struct cs_event e0, e;
+	unsigned int bit, bad = 0;
+
+	/* 1.0 record, 1.0 checks: fully valid, as the 1.1 one. */
+	build();
+	root()->version_minor = 0;
+	recheck_v1_0();
+	seal_root();
+	CHECK(cs_decode(&rdr, BASE, &d) == CS_DEC_OK, "1.0 status %d (%s)",
+	      d.status, d.nproblem ? d.problem[0] : "-");
+	CHECK(d.ring[0].nev == 5 && d.ring[1].nev == 4 && d.nmerged == 9,
+	      "1.0 nev %zu %zu merged %zu", d.ring[0].nev, d.ring[1].nev,
+	      d.nmerged);
+	cs_decoded_free(&d);
+
+	/* 1.0 record carrying 1.1 checks: every event rejected. */
+	build();
+	root()->version_minor = 0;
+	seal_root();
+	CHECK(cs_decode(&rdr, BASE, &d) == CS_DEC_DAMAGED, "1.0/1.1 status");
+	CHECK(d.nmerged == 0, "1.0/1.1 merged %zu", d.nmerged);
+	cs_decoded_free(&d);
+
+	/* 1.1 record carrying 1.0 checks: every event rejected. */
+	build();
+	recheck_v1_0();
+	CHECK(cs_decode(&rdr, BASE, &d) == CS_DEC_DAMAGED, "1.1/1.0 status");
+	CHECK(d.nmerged == 0, "1.1/1.0 merged %zu", d.nmerged);
+	cs_decoded_free(&d);
+
+	/* 1.1: any single flipped bit outside the check word is caught. */
+	build();
+	e0 = ring(0)->ev[0];
+	CHECK(e0.check == cs_event_check(&e0), "fresh event checks");
+	for (bit = 0; bit < offsetof(struct cs_event, check) * 8; bit++) {
+		e = e0;
+		((unsigned char *)&e)[bit / 8] ^= (unsigned char)(1u << (bit % 8));
+		if (e.check == cs_event_check(&e))
+			bad++;
+	}
+	CHECK(bad == 0, "%u single-bit flips pass the 1.1 check", bad);
+	e = e0;
+	e.check = 0;
+	CHECK(cs_event_check(&e) != 0 && cs_event_check_v1_0(&e) != 0,
+	      "check never 0");
 }
 
 static void test_absurd(void)
@@ -563,6 +629,7 @@ int main(int argc, char **argv)
 	test_wrap();
 	test_torn();
 	test_version_magic();
+	test_event_check_versions();
 	test_absurd();
 	test_truncated();
 	test_flips();
