@@ -37,6 +37,7 @@
 #include <asm/nmi.h>
 #include <asm/irq_regs.h>
 #include <asm/irq_vectors.h>
+#include <asm/tsc.h>
 
 #include "crashsafe.h"
 #include "seq.h"
@@ -160,7 +161,8 @@ static void cs_crash_stop_other_cpus(void)
 	cs_stop_start_ns = cs_stop_now();
 	if (crash) {
 		WRITE_ONCE(crash->check, 0);
-		crash->flags = CS_CRASH_VALID | CS_CRASH_STOP_RAN;
+		crash->flags = CS_CRASH_VALID | CS_CRASH_STOP_RAN |
+			       (check_tsc_unstable() ? CS_CRASH_TSC_UNSTABLE : 0);
 		crash->panic_cpu = self;
 		crash->crash_seq = now_seq;
 		crash->crash_realtime_ns = ktime_get_real_fast_ns();

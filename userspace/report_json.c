@@ -305,6 +305,11 @@ void report_json(struct ctx *c, FILE *f)
 	for (i = 0; c->found && i < c->rec.nmodule; i++)
 		json_str(j, c->rec.module[i].name);
 	json_arr_end(j);
+	if (c->found && c->rec.crash_valid)
+		json_kbool(j, "tsc_unstable",
+			   !!(c->rec.crash.flags & CS_CRASH_TSC_UNSTABLE));
+	else
+		json_kstr(j, "tsc_unstable", NULL);
 	json_key(j, "notes");
 	json_arr_begin(j);
 	for (i = 0; i < c->nlocate_notes; i++)

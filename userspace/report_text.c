@@ -340,6 +340,9 @@ static void cpu_table(struct ctx *c, FILE *f)
 			c->rec.crash.nr_ipi, c->rec.crash.nr_nmi, c->rec.crash.nr_noanswer,
 			(unsigned long long)(c->rec.crash.ipi_phase_ns / 1000000),
 			(unsigned long long)(c->rec.crash.nmi_phase_ns / 1000000));
+	if (c->found && c->rec.crash_valid &&
+	    (c->rec.crash.flags & CS_CRASH_TSC_UNSTABLE))
+		fprintf(f, "  note: the kernel had marked the TSC unstable: the order of events across CPUs is approximate\n");
 	fprintf(f, "  %-4s %-9s %-12s %-12s %-18s %s\n", "CPU", "STOP", "LATENCY",
 		"IRQS-OFF", "RIP", "SYMBOL");
 	for (i = 0; i < n; i++) {

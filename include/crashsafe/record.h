@@ -297,6 +297,8 @@ struct cs_lockup {
 enum cs_crash_flags {
 	CS_CRASH_VALID		= 1u << 0,
 	CS_CRASH_STOP_RAN	= 1u << 1,	/* our stop sequence ran */
+	/* The kernel had marked the TSC unstable: order across CPUs is rough */
+	CS_CRASH_TSC_UNSTABLE	= 1u << 2,
 };
 
 struct cs_crash {
