@@ -8,6 +8,10 @@
  * on all online CPUs but itself: the victim never answers, the other
  * (healthy) targets run cs_test_ipi_func at once, and a watcher kthread
  * on a healthy CPU says so on the console.
+ * With lost_ipi=1 the victim spins with interrupts enabled (preemption
+ * off, so it never flushes its CSD queue on its own) and the sender's IPI
+ * to it is dropped at the APIC driver, after crashsafe has seen it sent:
+ * the shape of a "lost IPI" in a VM.
  * There is no way back: the module cannot be unloaded.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -20,6 +24,8 @@
 #include <linux/err.h>
 #include <linux/string.h>
 #include <linux/preempt.h>
+#include <linux/kprobes.h>
+#include <asm/irq_vectors.h>
 
 static int victim = 1;
 module_param(victim, int, 0444);
@@ -32,6 +38,10 @@ MODULE_PARM_DESC(sender, "CPU that sends the CSD and waits for it");
 static char *call = "single";
 module_param(call, charp, 0444);
 MODULE_PARM_DESC(call, "how the sender waits: single (smp_call_function_single) or many (smp_call_function_many on all other CPUs)");
+
+static bool lost_ipi;
+module_param(lost_ipi, bool, 0444);
+MODULE_PARM_DESC(lost_ipi, "victim keeps interrupts on; the sender's IPI to it is dropped");
 
 static int cs_test_spinning;
 static bool cs_test_many;
@@ -54,6 +64,70 @@ static noinline void cs_test_victim_spin(void)
 		cpu_relax();
 }
 
+/*
+ * lost_ipi: the APIC drivers' single-IPI senders (whichever this machine
+ * uses; x2apic_send_IPI is static, kprobes still find it). The sender's
+ * first CALL_FUNCTION_SINGLE IPI to the victim returns without being sent.
+ */
+static const char * const cs_test_ipi_senders[] = {
+	"default_send_IPI_single_phys",
+	"default_send_IPI_single",
+	"x2apic_send_IPI",
+};
+
+static struct kprobe cs_test_kps[ARRAY_SIZE(cs_test_ipi_senders)];
+static atomic_t cs_test_drop_armed = ATOMIC_INIT(0);
+
+/* Where a dropped send "returns" from: the caller's return address. */
+static noinline void cs_test_just_return(void)
+{
+}
+
+/* Any context (kprobe, preemption and maybe interrupts off). */
+static int cs_test_drop_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	if ((int)regs->di != victim ||
+	    (int)regs->si != CALL_FUNCTION_SINGLE_VECTOR ||
+	    smp_processor_id() != sender ||
+	    atomic_cmpxchg(&cs_test_drop_armed, 1, 0) != 1)
+		return 0;
+	regs->ip = (unsigned long)cs_test_just_return;
+	return 1;	/* resume at regs->ip: the send is skipped */
+}
+
+/* A post handler makes the probe one whose pre handler may change ip. */
+static void cs_test_drop_post(struct kprobe *p, struct pt_regs *regs,
+			      unsigned long flags)
+{
+}
+
+static int cs_test_drop_init(void)
+{
+	int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(cs_test_kps); i++) {
+		cs_test_kps[i].symbol_name = cs_test_ipi_senders[i];
+		cs_test_kps[i].pre_handler = cs_test_drop_pre;
+		cs_test_kps[i].post_handler = cs_test_drop_post;
+		if (!register_kprobe(&cs_test_kps[i]))
+			n++;
+		else
+			cs_test_kps[i].symbol_name = NULL;
+	}
+	pr_info("lost_ipi: %d IPI sender probes\n", n);
+	return n ? 0 : -ENOENT;
+}
+
+/* Process context: undo cs_test_drop_init() when init fails later. */
+static void cs_test_drop_exit(void)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cs_test_kps); i++)
+		if (cs_test_kps[i].symbol_name)
+			unregister_kprobe(&cs_test_kps[i]);
+}
+
 static int cs_test_victim_fn(void *unused)
 {
 	/*
@@ -62,7 +136,10 @@ static int cs_test_victim_fn(void *unused)
 	 * for this CPU too and hang before the sender's request does.
 	 */
 	msleep(1000);
-	local_irq_disable();
+	if (lost_ipi)
+		preempt_disable();	/* interrupts stay on */
+	else
+		local_irq_disable();
 	cs_test_victim_spin();
 	return 0;
 }
@@ -83,8 +160,10 @@ static int cs_test_sender_fn(void *unused)
 		pr_info("smp_call_function_many returned\n");
 		return 0;
 	}
-	pr_info("CPU%d: smp_call_function_single(%d, cs_test_ipi_func, wait)\n",
-		sender, victim);
+	pr_info("CPU%d: smp_call_function_single(%d, cs_test_ipi_func, wait)%s\n",
+		sender, victim, lost_ipi ? ", its IPI will be dropped" : "");
+	if (lost_ipi)
+		atomic_set(&cs_test_drop_armed, 1);
 	ret = smp_call_function_single(victim, cs_test_ipi_func, NULL, 1);
 	pr_info("smp_call_function_single returned %d\n", ret);
 	return 0;
@@ -131,8 +210,14 @@ static int __init cs_test_csd_init(void)
 		pr_err("call=%s: want single or many\n", call);
 		return -EINVAL;
 	}
-	pr_info("victim CPU%d spins with irqs off in %ps, sender CPU%d\n",
-		victim, cs_test_victim_spin, sender);
+	if (lost_ipi && cs_test_many) {
+		pr_err("lost_ipi works with call=single only\n");
+		return -EINVAL;
+	}
+	if (lost_ipi && cs_test_drop_init())
+		return -ENOENT;
+	pr_info("victim CPU%d spins with irqs %s in %ps, sender CPU%d\n",
+		victim, lost_ipi ? "on" : "off", cs_test_victim_spin, sender);
 	if (cs_test_many) {
 		int cpu;
 
@@ -148,8 +233,11 @@ static int __init cs_test_csd_init(void)
 		}
 	}
 	t = cs_test_start(cs_test_victim_fn, victim, "cs_test_victim");
-	if (IS_ERR(t))
+	if (IS_ERR(t)) {
+		if (lost_ipi)
+			cs_test_drop_exit();
 		return PTR_ERR(t);
+	}
 	t = cs_test_start(cs_test_sender_fn, sender, "cs_test_sender");
 	if (IS_ERR(t))
 		return PTR_ERR(t);	/* the victim spins on; reboot */

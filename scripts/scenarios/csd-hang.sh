@@ -5,7 +5,8 @@
 # other online CPUs (--arg call=many: the victim never answers, the other
 # targets do). crashsafe.ko must report the non-responsive CSD after
 # csd_timeout_ms (default 5000), NMI-capture the victim and panic
-# (panic_on_csd_hang=1).
+# (panic_on_csd_hang=1). --arg lost_ipi=1: the victim keeps interrupts on
+# and the sender's IPI to it is dropped (a lost IPI; call=single only).
 # shellcheck disable=SC2034  # read by the harness that sources this file
 SCENARIO_TIMEOUT=240
 # shellcheck disable=SC2034
@@ -20,7 +21,8 @@ scenario_run() {
 	sender=${ARG_sender:-0}
 	call=${ARG_call:-single}
 	echo "scenario: csd hang, victim cpu $victim, sender cpu $sender, call $call" > /dev/console
-	insmod "$MODDIR"/crashsafe_test_csd.ko victim="$victim" sender="$sender" call="$call"
+	insmod "$MODDIR"/crashsafe_test_csd.ko victim="$victim" sender="$sender" call="$call" \
+		lost_ipi="${ARG_lost_ipi:-0}"
 	echo "scenario: cpu $sender waits for cpu $victim, waiting for the detector" > /dev/console
 	sleep 120
 }

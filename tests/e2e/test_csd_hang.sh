@@ -7,7 +7,10 @@
 # cs_test_victim_spin.
 #   tests/e2e/test_csd_hang.sh 6.12|6.1 [CPUS (2)] [VICTIM (1)] [SENDER (0)]
 # Environment: E2E_OUT (result dir), QEMU_KDUMP_OPTS (extra harness options),
-# E2E_REUSE=1 (only check the results already in E2E_OUT, no guest run).
+# E2E_REUSE=1 (only check the results already in E2E_OUT, no guest run),
+# CSD_HANG_ARGS (more harness --arg options, e.g. "--arg lost_ipi=1"),
+# EXPECT_VERDICT (the verdict the first csd_hangs entry must have),
+# EXPECT_VICTIM_STOP (how the crash stop must have stopped the victim).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 k=${1:?usage: test_csd_hang.sh 6.12|6.1 [CPUS] [VICTIM] [SENDER]}
@@ -22,7 +25,8 @@ fail() { echo "FAIL test_csd_hang $k ($cpus cpus, victim $victim, sender $sender
 if [ "${E2E_REUSE:-0}" != 1 ]; then
 	# shellcheck disable=SC2086
 	"$top/scripts/qemu-kdump.sh" --kernel "$k" --cpus "$cpus" --scenario csd-hang \
-		--arg victim="$victim" --arg sender="$sender" --out "$out" ${QEMU_KDUMP_OPTS:-} ||
+		--arg victim="$victim" --arg sender="$sender" ${CSD_HANG_ARGS:-} \
+		--out "$out" ${QEMU_KDUMP_OPTS:-} ||
 		fail "harness: $(cat "$out/result.txt" 2>/dev/null || echo 'no result')"
 fi
 
@@ -47,4 +51,11 @@ c=$out/console.log
 pat="csd: Detected non-responsive CSD lock \\(#1\\) on CPU#$sender, waiting [0-9]+ ns for CPU#0*$victim cs_test_ipi_func\+"
 grep -Eq "$pat" "$c" || fail "console shows no detection report matching '$pat'"
 verdict=$(h0 verdict)
-echo "PASS test_csd_hang $k ($cpus cpus): CPU#$sender waited ${waited} ns for CPU#$victim $func, verdict $verdict, victim at ${sym:-$tsym}"
+if [ -n "${EXPECT_VERDICT:-}" ] && [ "$verdict" != "$EXPECT_VERDICT" ]; then
+	fail "verdict is '$verdict', expected $EXPECT_VERDICT"
+fi
+vstop=$(jq -r --argjson v "$victim" '[.cpus[]? | select(.cpu == $v)][0].stop // ""' "$j")
+if [ -n "${EXPECT_VICTIM_STOP:-}" ] && [ "$vstop" != "$EXPECT_VICTIM_STOP" ]; then
+	fail "victim stopped by '$vstop', expected $EXPECT_VICTIM_STOP"
+fi
+echo "PASS test_csd_hang $k ($cpus cpus): CPU#$sender waited ${waited} ns for CPU#$victim $func, verdict $verdict, victim at ${sym:-$tsym}, stopped by $vstop"
