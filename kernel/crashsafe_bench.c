@@ -159,19 +159,6 @@ enum {
 	BVF_NARROW	= 1 << 5,	/* src..cpu as 5 stores, as in 1.0 */
 };
 
-/* Any context: cs_event_check() of record 1.0. */
-static __always_inline u32 bv_check_v10(const struct cs_event *e)
-{
-	u64 h = e->seq;
-
-	h = cs_mix64(h ^ e->func);
-	h = cs_mix64(h ^ e->csd);
-	h = cs_mix64(h ^ e->callsite);
-	h = cs_mix64(h ^ cs_event_word(e->src, e->dst, e->type, e->ctx,
-				       e->cpu));
-	h = cs_mix64(h ^ e->aux);
-	return (u32)(h >> 32) | 1u;
-}
 
 static __always_inline u16 bv_cpu16(int cpu)
 {
@@ -221,7 +208,7 @@ static __always_inline void bv_body(unsigned int f, u8 type, int src, int dst,
 		e->aux = aux;
 		barrier();
 		if (f & BVF_CHECK10)
-			chk = bv_check_v10(e);
+			chk = cs_event_check_v1_0(e);
 		else
 			chk = cs_event_check_vals(seq, func, csd, callsite,
 						  cs_event_word(s16, d16, type,

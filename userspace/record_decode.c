@@ -112,19 +112,6 @@ static int all_zero(const void *p, size_t n)
 	return 1;
 }
 
-uint32_t cs_event_check_v1_0(const struct cs_event *e)
-{
-	uint64_t h = e->seq;
-
-	h = cs_mix64(h ^ e->func);
-	h = cs_mix64(h ^ e->csd);
-	h = cs_mix64(h ^ e->callsite);
-	h = cs_mix64(h ^ cs_event_word(e->src, e->dst, e->type, e->ctx,
-				       e->cpu));
-	h = cs_mix64(h ^ e->aux);
-	return (uint32_t)(h >> 32) | 1u;
-}
-
 /* The check an event of a record with this minor version carries. */
 static uint32_t event_check(const struct cs_decoded *d,
 			    const struct cs_event *e)

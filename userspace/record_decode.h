@@ -107,12 +107,6 @@ void cs_decoded_free(struct cs_decoded *d);
 void cs_problem(struct cs_decoded *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/*
- * cs_event_check() of record 1.0 (6 cs_mix64 rounds); 1.1 changed it to
- * the cheaper fold in record.h. Events are checked by the root's minor.
- */
-uint32_t cs_event_check_v1_0(const struct cs_event *e);
-
 const char *cs_event_name(unsigned int type);
 const char *cs_stop_name(unsigned int stop);
 const char *cs_verdict_name(unsigned int verdict);

@@ -18,8 +18,7 @@
  *    complete entry from one cut short by the crash.
  *  - A reader accepts any record whose version_major it knows; minor
  *    versions only append fields/sections, except that 1.1 changed the
- *    algorithm of cs_event_check() (1.0 records: see csdextract's
- *    cs_event_check_v1_0()). Unknown section types are skipped using their
+ *    algorithm of cs_event_check() (1.0 records: cs_event_check_v1_0()). Unknown section types are skipped using their
  *    entry_size/count.
  *
  * Ordering key ("seq"): the CPU's TSC (rdtsc_ordered()), forced strictly
@@ -412,6 +411,20 @@ static inline __u32 cs_event_check_vals(__u64 seq, __u64 func, __u64 csd,
 		  ((__u64)aux << 24);
 
 	return (__u32)(cs_mix64(h) >> 32) | 1u;
+}
+
+/* The per-event check of record 1.0 (six cs_mix64() rounds), for readers. */
+static inline __u32 cs_event_check_v1_0(const struct cs_event *e)
+{
+	__u64 h = e->seq;
+
+	h = cs_mix64(h ^ e->func);
+	h = cs_mix64(h ^ e->csd);
+	h = cs_mix64(h ^ e->callsite);
+	h = cs_mix64(h ^ cs_event_word(e->src, e->dst, e->type, e->ctx,
+				       e->cpu));
+	h = cs_mix64(h ^ e->aux);
+	return (__u32)(h >> 32) | 1u;
 }
 
 static inline __u32 cs_event_check(const struct cs_event *e)
