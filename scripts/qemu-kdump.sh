@@ -19,7 +19,8 @@
 # dir, default <repo>/build; modules go to $CRASHSAFE_BUILD/<kver>/kernel),
 # CRASHSAFE_NO_BUILD=1 (same as --no-build),
 # CSDEXTRACT (default <repo>/userspace/csdextract), QEMU_MEM (1536),
-# BOOT_TIMEOUT (120), CAPTURE_TIMEOUT (300).
+# BOOT_TIMEOUT (120), CAPTURE_TIMEOUT (300), QEMU_TCG_THREAD (single|multi:
+# QEMU's default is multi-threaded TCG; see the README on text patching).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -286,7 +287,7 @@ fi
 hard=$((BOOT_TIMEOUT + SCENARIO_TIMEOUT + CAPTURE_TIMEOUT + 30))
 p "booting $short ($kver) with $cpus cpus, scenario $scenario$( ((${#args[@]})) && echo " (${args[*]})")"
 tstart=$SECONDS
-timeout -s KILL "$hard" qemu-system-x86_64 -accel tcg -M q35 -cpu "$qemu_cpu" \
+timeout -s KILL "$hard" qemu-system-x86_64 -accel "tcg${QEMU_TCG_THREAD:+,thread=$QEMU_TCG_THREAD}" -M q35 -cpu "$qemu_cpu" \
 	-smp "$cpus" -m "${QEMU_MEM:-1536}" -nographic -no-reboot \
 	-kernel "$vmlinuz" -initrd "$work/first.cpio" -append "$cmdline" \
 	-fsdev "local,id=out,path=$out,security_model=none" \
