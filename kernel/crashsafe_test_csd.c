@@ -12,6 +12,10 @@
  * off, so it never flushes its CSD queue on its own) and the sender's IPI
  * to it is dropped at the APIC driver, after crashsafe has seen it sent:
  * the shape of a "lost IPI" in a VM.
+ * With busy=1 there is no victim kthread: the sender first sends the
+ * victim an asynchronous request whose callback never returns (it spins
+ * in the victim's call-function interrupt), then waits on a second one:
+ * the target is busy in a prior callback.
  * There is no way back: the module cannot be unloaded.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -42,6 +46,10 @@ MODULE_PARM_DESC(call, "how the sender waits: single (smp_call_function_single) 
 static bool lost_ipi;
 module_param(lost_ipi, bool, 0444);
 MODULE_PARM_DESC(lost_ipi, "victim keeps interrupts on; the sender's IPI to it is dropped");
+
+static bool busy;
+module_param(busy, bool, 0444);
+MODULE_PARM_DESC(busy, "the victim is stuck in an earlier callback of the sender's");
 
 static int cs_test_spinning;
 static bool cs_test_many;
@@ -128,6 +136,12 @@ static void cs_test_drop_exit(void)
 			unregister_kprobe(&cs_test_kps[i]);
 }
 
+/* Hard-IRQ context on the victim (busy=1): the prior request, forever. */
+static noinline void cs_test_busy_func(void *info)
+{
+	cs_test_victim_spin();
+}
+
 static int cs_test_victim_fn(void *unused)
 {
 	/*
@@ -148,6 +162,12 @@ static int cs_test_sender_fn(void *unused)
 {
 	int ret;
 
+	if (busy) {
+		msleep(1000);	/* let insmod finish, as the victim does */
+		pr_info("CPU%d: smp_call_function_single(%d, cs_test_busy_func, no wait)\n",
+			sender, victim);
+		smp_call_function_single(victim, cs_test_busy_func, NULL, 0);
+	}
 	while (!READ_ONCE(cs_test_spinning))
 		usleep_range(200, 400);
 	if (cs_test_many) {
@@ -210,14 +230,19 @@ static int __init cs_test_csd_init(void)
 		pr_err("call=%s: want single or many\n", call);
 		return -EINVAL;
 	}
-	if (lost_ipi && cs_test_many) {
-		pr_err("lost_ipi works with call=single only\n");
+	if ((lost_ipi || busy) && cs_test_many) {
+		pr_err("lost_ipi and busy work with call=single only\n");
+		return -EINVAL;
+	}
+	if (lost_ipi && busy) {
+		pr_err("lost_ipi or busy, not both\n");
 		return -EINVAL;
 	}
 	if (lost_ipi && cs_test_drop_init())
 		return -ENOENT;
-	pr_info("victim CPU%d spins with irqs %s in %ps, sender CPU%d\n",
-		victim, lost_ipi ? "on" : "off", cs_test_victim_spin, sender);
+	pr_info("victim CPU%d spins with irqs %s in %ps%s, sender CPU%d\n",
+		victim, lost_ipi ? "on" : "off", cs_test_victim_spin,
+		busy ? " inside a prior callback" : "", sender);
 	if (cs_test_many) {
 		int cpu;
 
@@ -232,7 +257,8 @@ static int __init cs_test_csd_init(void)
 			break;
 		}
 	}
-	t = cs_test_start(cs_test_victim_fn, victim, "cs_test_victim");
+	t = busy ? NULL : cs_test_start(cs_test_victim_fn, victim,
+					 "cs_test_victim");
 	if (IS_ERR(t)) {
 		if (lost_ipi)
 			cs_test_drop_exit();

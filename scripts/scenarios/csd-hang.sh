@@ -7,6 +7,7 @@
 # csd_timeout_ms (default 5000), NMI-capture the victim and panic
 # (panic_on_csd_hang=1). --arg lost_ipi=1: the victim keeps interrupts on
 # and the sender's IPI to it is dropped (a lost IPI; call=single only).
+# --arg busy=1: the victim is stuck in an earlier callback of the sender's.
 # shellcheck disable=SC2034  # read by the harness that sources this file
 SCENARIO_TIMEOUT=240
 # shellcheck disable=SC2034
@@ -22,7 +23,7 @@ scenario_run() {
 	call=${ARG_call:-single}
 	echo "scenario: csd hang, victim cpu $victim, sender cpu $sender, call $call" > /dev/console
 	insmod "$MODDIR"/crashsafe_test_csd.ko victim="$victim" sender="$sender" call="$call" \
-		lost_ipi="${ARG_lost_ipi:-0}"
+		lost_ipi="${ARG_lost_ipi:-0}" busy="${ARG_busy:-0}"
 	echo "scenario: cpu $sender waits for cpu $victim, waiting for the detector" > /dev/console
 	sleep 120
 }
