@@ -332,6 +332,25 @@ static bool cs_ring_get(struct cs_ring *r, u64 n, struct cs_event *out)
 	return out->check && out->check == cs_event_check(out);
 }
 
+/* Any context: the newest complete entry at distance >= *@i from @head. */
+static bool cs_ring_back(struct cs_ring *r, u64 head, u64 *i,
+			 struct cs_event *e)
+{
+	for (; *i <= min_t(u64, head, r->nr_entries); ++*i)
+		if (cs_ring_get(r, head - *i, e))
+			return true;
+	return false;
+}
+
+/*
+ * Any context: walk the complete entries of ring @r newest first, @e
+ * holding each in turn; @head is the ring's head, @i the distance from it
+ * (1 = newest). Entries that fail their check are skipped.
+ */
+#define cs_for_each_event_back(r, head, i, e)				\
+	for ((head) = READ_ONCE((r)->head), (i) = 1;			\
+	     cs_ring_back((r), (head), &(i), &(e)); (i)++)
+
 static bool cs_is_sender_ev(u8 type)
 {
 	return type == CS_EV_QUEUE || type == CS_EV_IPI ||
@@ -400,15 +419,11 @@ static void cs_analyse(struct cs_track *t, int src, struct cs_analysis *a)
 	struct cs_ring *rs = cs_ring_of(src), *rd = cs_ring_of(t->dst);
 	bool seen_end = false;
 	struct cs_event e;
-	u64 head, i, lim;
+	u64 head, i;
 
 	memset(a, 0, sizeof(*a));
 	if (rs) {
-		head = READ_ONCE(rs->head);
-		lim = min_t(u64, head, rs->nr_entries);
-		for (i = 1; i <= lim; i++) {
-			if (!cs_ring_get(rs, head - i, &e))
-				continue;
+		cs_for_each_event_back(rs, head, i, e) {
 			if (e.type == CS_EV_QUEUE && e.dst == t->dst &&
 			    (t->csd ? e.csd == t->csd : e.func == t->func)) {
 				a->queue_seq = e.seq;
@@ -429,11 +444,7 @@ static void cs_analyse(struct cs_track *t, int src, struct cs_analysis *a)
 	}
 	if (!rd)
 		return;
-	head = READ_ONCE(rd->head);
-	lim = min_t(u64, head, rd->nr_entries);
-	for (i = 1; i <= lim; i++) {
-		if (!cs_ring_get(rd, head - i, &e))
-			continue;
+	cs_for_each_event_back(rd, head, i, e) {
 		if (e.type == CS_EV_GOTIPI && !a->gotipi_seq)
 			a->gotipi_seq = e.seq;
 		if (e.type == CS_EV_HDLEND && !a->busy)
@@ -457,15 +468,11 @@ static u64 cs_sent_after(int src, u64 after, int dst)
 {
 	struct cs_ring *r = cs_ring_of(src);
 	struct cs_event e;
-	u64 head, i, lim, sent = 0;
+	u64 head, i, sent = 0;
 
 	if (!r)
 		return 0;
-	head = READ_ONCE(r->head);
-	lim = min_t(u64, head, r->nr_entries);
-	for (i = 1; i <= lim; i++) {
-		if (!cs_ring_get(r, head - i, &e))
-			continue;
+	cs_for_each_event_back(r, head, i, e) {
 		if (e.seq <= after)
 			break;
 		if (e.type != CS_EV_IPI && e.type != CS_EV_NOIPI &&
@@ -494,17 +501,13 @@ static void cs_answered(int dst, u64 after, u64 sent, bool *weak,
 	struct cs_ring *r = cs_ring_of(dst);
 	bool end = false;
 	struct cs_event e;
-	u64 head, i, lim;
+	u64 head, i;
 
 	*weak = !r;
 	*strong = !r;
 	if (!r)
 		return;
-	head = READ_ONCE(r->head);
-	lim = min_t(u64, head, r->nr_entries);
-	for (i = 1; i <= lim; i++) {
-		if (!cs_ring_get(r, head - i, &e))
-			continue;
+	cs_for_each_event_back(r, head, i, e) {
 		if (e.seq <= after)
 			break;
 		if (e.type == CS_EV_HDLEND) {
