@@ -105,13 +105,13 @@ bench:
 
 checkpatch:
 	@[ -f $(CHECKPATCH) ] || scripts/deps.sh --no-kernels
-	@bad=0; for f in kernel/*.c kernel/*.h include/crashsafe/*.h; do \
+	@bad=0; for f in kernel/*.c kernel/*.h tests/kmod/*.c include/crashsafe/*.h; do \
 		o=$$(perl $(CHECKPATCH) --no-tree --terse --show-types -f $$f 2>&1); \
 		if [ -n "$$(echo "$$o" | grep -E ': (ERROR|WARNING)[:]')" ]; then \
 			echo "$$o" | grep -E ': (ERROR|WARNING)[:]'; bad=1; \
 		fi; \
 	done; \
-	if [ $$bad = 0 ]; then echo "[checkpatch] kernel/*.c kernel/*.h include/crashsafe/*.h: clean"; \
+	if [ $$bad = 0 ]; then echo "[checkpatch] kernel/ tests/kmod/ include/crashsafe/: clean"; \
 	else echo "[checkpatch] FAILED"; exit 1; fi
 
 clean:

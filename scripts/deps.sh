@@ -20,7 +20,7 @@ PKGS=(
 	qemu-system-x86 kexec-tools makedumpfile busybox-static kmod cpio
 	xz-utils zstd util-linux coreutils
 	# module builds against the unpacked headers
-	gcc gcc-12 make libc6-dev bc
+	gcc gcc-12 make libc6-dev bc dwarves
 	# csdextract and its tests (binutils: readelf in the e2e checks)
 	libkdumpfile-dev pkg-config jq clang libclang-rt-14-dev binutils
 	# checkpatch.pl

@@ -131,8 +131,17 @@ fix_tree() {
 	fi
 }
 
+# One fetch per kernel at a time: parallel builds and tests share the cache.
+locked_fetch() {
+	mkdir -p "$CACHE/kernels"
+	(
+		flock 9
+		fetch "$1"
+	) 9>"$CACHE/kernels/.$1.lock"
+}
+
 need_done() {
-	[ -f "$CACHE/kernels/$1/.done" ] || fetch "$1"
+	[ -f "$CACHE/kernels/$1/.done" ] || locked_fetch "$1"
 }
 
 cmd=${1:-}
@@ -143,7 +152,7 @@ short) short "$(resolve "${2:?version}")" ;;
 fetch)
 	shift
 	if [ $# -eq 0 ]; then set -- $(default_kvers); fi
-	for v in "$@"; do fetch "$(resolve "$v")"; done
+	for v in "$@"; do locked_fetch "$(resolve "$v")"; done
 	;;
 kdir)
 	v=$(resolve "${2:?version}"); need_done "$v"
