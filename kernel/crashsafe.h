@@ -15,6 +15,7 @@
  *   heartbeat.c       per-CPU hrtimer heartbeat, buddy hard-lockup detector
  *   crash_stop.c      smp_ops.crash_stop_other_cpus: IPI first, then NMI
  *   tracepoint_lookup.c  find built-in tracepoints that are not exported
+ *   compat.h          every kernel version difference, in one place
  *   debugfs.c         root-only live views
  *
  * Context rules: a function that may run in NMI, hard-IRQ or crash context

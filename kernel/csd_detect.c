@@ -33,6 +33,7 @@
 #include <asm/processor-flags.h>
 
 #include "crashsafe.h"
+#include "compat.h"
 #include "csd.h"
 #include "seq.h"
 
@@ -825,8 +826,8 @@ static void cs_poll_start(void *unused)
 {
 	struct hrtimer *t = this_cpu_ptr(&cs_poll_timer);
 
-	hrtimer_init(t, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
-	t->function = cs_poll_fn;
+	cs_hrtimer_setup(t, cs_poll_fn, CLOCK_MONOTONIC,
+			 HRTIMER_MODE_REL_PINNED_HARD);
 	hrtimer_start(t, ms_to_ktime(csd_poll_ms), HRTIMER_MODE_REL_PINNED_HARD);
 	cpumask_set_cpu(smp_processor_id(), &cs_poll_cpus);
 }

@@ -28,6 +28,7 @@
 #include <asm/tsc.h>
 
 #include "crashsafe.h"
+#include "compat.h"
 #include "seq.h"
 
 static bool hardlockup = true;
@@ -157,7 +158,7 @@ static void cs_hb_check_buddy(int cpu, u64 now)
 	unsigned int buddy;
 	u64 last, age;
 
-	buddy = cpumask_next_wrap(cpu, &cs_hb_cpus, cpu, false);
+	buddy = cs_cpumask_next_other(cpu, &cs_hb_cpus);
 	if (buddy >= nr_cpu_ids || buddy == cpu)
 		return;
 	ring = cs_ring_of(buddy);
@@ -200,8 +201,8 @@ static int cs_hb_online(unsigned int cpu)
 	if (ring)
 		WRITE_ONCE(ring->last_heartbeat_seq, cs_seq_now());
 	hb->reported = false;
-	hrtimer_init(&hb->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
-	hb->timer.function = cs_hb_fn;
+	cs_hrtimer_setup(&hb->timer, cs_hb_fn, CLOCK_MONOTONIC,
+			 HRTIMER_MODE_REL_PINNED_HARD);
 	hrtimer_start(&hb->timer, ns_to_ktime(cs_hb_period_ns),
 		      HRTIMER_MODE_REL_PINNED_HARD);
 	cpumask_set_cpu(cpu, &cs_hb_cpus);
