@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Kernel version differences, all in one place (as lttng-modules does).
- * Everything else in crashsafe.ko is written against the newest API and
- * calls the cs_* wrappers below; each says which kernel changed what.
+ * Everything else in crashsafe.ko calls the cs_* wrappers below. The
+ * CS_HAVE_* switches come from feature tests on the headers in Kbuild,
+ * not from version numbers, so distribution backports are handled too;
+ * each says which upstream release changed what.
  */
 #ifndef _CRASHSAFE_COMPAT_H
 #define _CRASHSAFE_COMPAT_H
 
-#include <linux/version.h>
 #include <linux/hrtimer.h>
 #include <linux/cpumask.h>
 
@@ -16,7 +17,7 @@ static inline void cs_hrtimer_setup(struct hrtimer *timer,
 				    enum hrtimer_restart (*fn)(struct hrtimer *),
 				    clockid_t clock, enum hrtimer_mode mode)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#ifdef CS_HAVE_HRTIMER_SETUP
 	hrtimer_setup(timer, fn, clock, mode);
 #else
 	hrtimer_init(timer, clock, mode);
@@ -34,10 +35,10 @@ static inline unsigned int cs_cpumask_next_other(unsigned int cpu,
 {
 	unsigned int next;
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0)
-	next = cpumask_next_wrap(cpu, mask);
-#else
+#ifdef CS_HAVE_CPUMASK_NEXT_WRAP_START
 	next = cpumask_next_wrap(cpu, mask, cpu, false);
+#else
+	next = cpumask_next_wrap(cpu, mask);
 #endif
 	return next == cpu ? nr_cpu_ids : next;
 }
