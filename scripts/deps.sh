@@ -22,7 +22,7 @@ PKGS=(
 	# module builds against the unpacked headers
 	gcc gcc-12 make libc6-dev bc dwarves
 	# csdextract and its tests (binutils: readelf in the e2e checks)
-	libkdumpfile-dev pkg-config jq clang libclang-rt-14-dev binutils
+	libkdumpfile-dev pkg-config jq clang libclang-rt-14-dev binutils libbpf-dev
 	# checkpatch.pl
 	perl linux-source-6.12
 )

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis.h"
 #include "csdextract.h"
 
 static void usage(FILE *f)
@@ -19,7 +20,8 @@ static void usage(FILE *f)
 "/proc/vmcore, or makedumpfile compressed/flattened).\n"
 "\n"
 "  --json              one JSON object instead of text (schema: csdextract(1))\n"
-"  --all               the full merged event timeline, not only the relevant entries\n"
+"  --all               every CPU on its own line (idle CPUs are not collapsed) and\n"
+"                      the full merged event timeline, not only the relevant entries\n"
 "  --record-phys ADDR  the record's root is at physical address ADDR (0x...)\n"
 "  --no-scan           do not scan physical memory when no location hint is found\n"
 "  --no-hints          ignore the capture cmdline and kernel-log location hints\n"
@@ -146,6 +148,9 @@ int main(int argc, char **argv)
 	/* The record knows which CPU ran the crash stop. */
 	if (c.panic_cpu < 0 && c.found && c.rec.crash_valid)
 		c.panic_cpu = (int)c.rec.crash.panic_cpu;
+	c.an = calloc(1, sizeof(*c.an));
+	if (c.an)
+		analysis_run(&c, c.an);
 	if (c.o.out) {
 		out = fopen(c.o.out, "w");
 		if (!out) {
@@ -180,6 +185,9 @@ int main(int argc, char **argv)
 done:
 	if (out && out != stdout)
 		fclose(out);
+	if (c.an)
+		analysis_free(c.an);
+	free(c.an);
 	dump_set_sym_fallback(c.d, NULL, NULL);
 	modsyms_free(c.ms);
 	cs_decoded_free(&c.rec);

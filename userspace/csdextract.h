@@ -50,6 +50,7 @@ struct ctx {
 	const char *panic_msg;
 	int panic_cpu;		/* -1 unknown */
 	struct modsyms *ms;
+	struct analysis *an;	/* the analysis layer's results (analysis.h) */
 };
 
 const char *found_by_name(enum found_by f);

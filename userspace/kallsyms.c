@@ -600,3 +600,31 @@ void dump_set_sym_fallback(struct dump *d, dump_sym_fallback_fn fn, void *ctx)
 	d->sym_fallback = fn;
 	d->sym_fallback_ctx = ctx;
 }
+
+/*
+ * Data symbol of @addr anywhere in the table (no text-range limit), so
+ * that per-CPU offsets (below _text with absolute per-CPU symbols) and
+ * .data/.bss addresses can be named: "name+0xoff" into @buf, the
+ * symbol's start into *@start. 0 or -1.
+ */
+int dump_symbolize_data(struct dump *d, uint64_t addr, char *buf, size_t len,
+			uint64_t *start)
+{
+	struct dump_kallsyms *ks = &d->ks;
+	char name[KS_MAX_NAME];
+	uint64_t s;
+	uint32_t i;
+
+	if (!buf || !len || ensure(d))
+		return -1;
+	i = lower_bound(d, addr + 1);
+	if (i == 0 || i > ks->nr || sym_addr(d, i - 1, &s) || s > addr)
+		return -1;
+	i = lower_bound(d, s);
+	if (i >= ks->nr || name_of(d, i, name, sizeof(name)))
+		return -1;
+	snprintf(buf, len, "%s+0x%" PRIx64, name + 1, addr - s);
+	if (start)
+		*start = s;
+	return 0;
+}

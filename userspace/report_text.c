@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "analysis.h"
 #include "csdextract.h"
 
 #define TEXT_FRAMES 8
@@ -326,6 +327,131 @@ static void record_line(struct ctx *c, FILE *f)
 		fprintf(f, "  problem: %s\n", c->rec.problem[i]);
 }
 
+static void task_str(const struct an_task *t, char *buf, size_t len)
+{
+	if (!t->valid)
+		snprintf(buf, len, "?");
+	else if (t->idle)
+		snprintf(buf, len, "idle (%s/%d)", t->comm, t->pid);
+	else
+		snprintf(buf, len, "%s/%d (%c)", t->comm, t->pid, t->state);
+}
+
+/* One line: what a CPU or task waits for, and who holds it. */
+static void wait_str(const struct an_wait *w, char *buf, size_t len)
+{
+	char owner[96] = "";
+
+	if (w->owner_cpu >= 0 && w->owner_pid >= 0)
+		snprintf(owner, sizeof(owner), " held by CPU%d (%s/%d)", w->owner_cpu,
+			 w->owner_comm, w->owner_pid);
+	else if (w->owner_cpu >= 0)
+		snprintf(owner, sizeof(owner), " held by CPU%d", w->owner_cpu);
+	else if (w->owner_pid >= 0)
+		snprintf(owner, sizeof(owner), " held by %s/%d (not running)",
+			 w->owner_comm, w->owner_pid);
+	else
+		snprintf(owner, sizeof(owner), ", owner unknown");
+	switch (w->kind) {
+	case AN_WAIT_SPINLOCK:
+	case AN_WAIT_MUTEX:
+	case AN_WAIT_RWSEM:
+		snprintf(buf, len, "%s 0x%llx %s%s", an_wait_kind_name(w->kind),
+			 (unsigned long long)w->lock, w->lock_name[0] ? w->lock_name : "(unnamed)",
+			 owner);
+		break;
+	case AN_WAIT_CSD:
+		if (w->target_cpu >= 0)
+			snprintf(buf, len, "CSD on CPU%d", w->target_cpu);
+		else
+			snprintf(buf, len, "CSD (target unknown)");
+		break;
+	case AN_WAIT_TASK:
+		snprintf(buf, len, "task %s/%d on CPU%d", w->owner_comm, w->owner_pid,
+			 w->target_cpu);
+		break;
+	default:
+		snprintf(buf, len, "nothing visible");
+	}
+}
+
+static void print_cpu_analysis(struct ctx *c, FILE *f, unsigned int i)
+{
+	const struct an_cpu *ac;
+	char t[96], w[400];
+
+	if (!c->an || i >= c->an->ncpus)
+		return;
+	ac = &c->an->cpu[i];
+	task_str(&ac->task, t, sizeof(t));
+	fprintf(f, "         task: %s\n", t);
+	if (ac->wait.kind != AN_WAIT_NONE) {
+		wait_str(&ac->wait, w, sizeof(w));
+		fprintf(f, "         waits for: %s\n", w);
+		fprintf(f, "           evidence: %s\n", ac->wait.evidence);
+	}
+}
+
+/* A CPU that only idles: idle task, nothing waited for, not the panic CPU. */
+static int idle_cpu(struct ctx *c, unsigned int i)
+{
+	const struct an_cpu *ac;
+
+	if (!c->an || i >= c->an->ncpus || (int)i == c->panic_cpu)
+		return 0;
+	ac = &c->an->cpu[i];
+	return ac->task.valid && ac->task.idle && ac->wait.kind == AN_WAIT_NONE;
+}
+
+static unsigned int stop_of(struct ctx *c, unsigned int i)
+{
+	const struct cs_dec_cpu *dc = c->found && c->rec.cpu && i < c->rec.nr_cpus ?
+				      &c->rec.cpu[i] : NULL;
+
+	return dc && dc->valid ? dc->st.stop : CS_STOP_NONE;
+}
+
+/* Length of the run of idle CPUs with the same stop kind from @i. */
+static unsigned int idle_run(struct ctx *c, unsigned int i, unsigned int n,
+			     unsigned int *last)
+{
+	unsigned int k;
+
+	if (!idle_cpu(c, i))
+		return 0;
+	for (k = i + 1; k < n && idle_cpu(c, k) && stop_of(c, k) == stop_of(c, i); k++)
+		;
+	*last = k - 1;
+	return k - i;
+}
+
+static void print_idle_run(struct ctx *c, FILE *f, unsigned int a, unsigned int b)
+{
+	uint64_t lo = ~0ull, hi = 0;
+	unsigned int k, st = stop_of(c, a);
+	char l1[32], l2[32];
+
+	for (k = a; k <= b; k++) {
+		uint64_t ns = c->rec.cpu[k].st.stop_latency_ns;
+
+		if (st == CS_STOP_NONE)
+			break;
+		if (ns < lo)
+			lo = ns;
+		if (ns > hi)
+			hi = ns;
+	}
+	if (st == CS_STOP_IPI || st == CS_STOP_NMI) {
+		snprintf(l1, sizeof(l1), "%.1f", lo / 1e6);
+		snprintf(l2, sizeof(l2), "%.1f", hi / 1e6);
+		fprintf(f, "  CPUs %u-%u idle, stopped by %s in %s%s%s ms\n", a, b,
+			st == CS_STOP_IPI ? "IPI" : "NMI", l1, strcmp(l1, l2) ? "-" : "",
+			strcmp(l1, l2) ? l2 : "");
+	} else {
+		fprintf(f, "  CPUs %u-%u idle\n", a, b);
+	}
+}
+
 static void cpu_table(struct ctx *c, FILE *f)
 {
 	unsigned int n, i;
@@ -350,7 +476,13 @@ static void cpu_table(struct ctx *c, FILE *f)
 		uint64_t rip = 0;
 		const char *from = NULL;
 		int have = !cpu_rip(c, i, &rip, &from);
+		unsigned int last;
 
+		if (!c->o.all && idle_run(c, i, n, &last) > 1) {
+			print_idle_run(c, f, i, last);
+			i = last;
+			continue;
+		}
 		if (dc && dc->valid) {
 			fmt_ns(lat, sizeof(lat), dc->st.stop == CS_STOP_PANIC ||
 			       dc->st.stop == CS_STOP_NONE ? ~0ull : dc->st.stop_latency_ns);
@@ -373,6 +505,7 @@ static void cpu_table(struct ctx *c, FILE *f)
 			if (!dump_cpu_regs(c->d, (int)i, &r))
 				print_regs(f, &r, "         ");
 		}
+		print_cpu_analysis(c, f, i);
 	}
 }
 
@@ -570,6 +703,80 @@ static void all_events(struct ctx *c, FILE *f)
 		print_event(c, f, "  ", c->rec.merged[i], base);
 }
 
+static void analysis_sections(struct ctx *c, FILE *f)
+{
+	const struct analysis *a = c->an;
+	unsigned int i, k;
+	char w[400], t[96], mx[32], p99[32];
+
+	if (!a)
+		return;
+	if (!a->btf_ok)
+		fprintf(f, "\nAnalysis: no kernel BTF (%s): no tasks, locks or waits\n",
+			a->btf_note);
+	fprintf(f, "\nLocks waited for: %u\n", a->nlocks);
+	for (i = 0; i < a->nlocks; i++) {
+		const struct an_lock *l = &a->locks[i];
+
+		fprintf(f, "  %s 0x%llx %s word 0x%llx: ", an_wait_kind_name(l->kind),
+			(unsigned long long)l->addr, l->name[0] ? l->name : "(unnamed)",
+			(unsigned long long)l->word);
+		if (l->owner_cpu >= 0)
+			fprintf(f, "held by CPU%d (%s/%d)", l->owner_cpu, l->owner_comm,
+				l->owner_pid);
+		else if (l->owner_pid >= 0)
+			fprintf(f, "held by %s/%d (not running)", l->owner_comm, l->owner_pid);
+		else
+			fprintf(f, "owner unknown");
+		fprintf(f, "; waiters:");
+		for (k = 0; k < l->nwaiters; k++) {
+			if (l->waiters[k].cpu >= 0)
+				fprintf(f, " CPU%d", l->waiters[k].cpu);
+			fprintf(f, " %s/%d", l->waiters[k].comm, l->waiters[k].pid);
+		}
+		fprintf(f, "\n    evidence: %s\n", l->evidence);
+	}
+	fprintf(f, "\nWait-for cycles: %u\n", a->ncycles);
+	for (i = 0; i < a->ncycles; i++)
+		fprintf(f, "%s\n", a->cycles[i].text);
+	fprintf(f, "\nHung tasks (D state): %u of %u tasks\n", a->nhung, a->ntasks);
+	for (i = 0; i < a->nhung; i++) {
+		const struct an_hung *h = &a->hung[i];
+
+		task_str(&h->task, t, sizeof(t));
+		wait_str(&h->wait, w, sizeof(w));
+		fprintf(f, "  %s waits for %s\n", t, w);
+		if (h->wait.evidence[0])
+			fprintf(f, "    evidence: %s\n", h->wait.evidence);
+	}
+	if (a->have_stats) {
+		fprintf(f, "\nCSD statistics (from the rings): %llu requests, %llu completed\n",
+			(unsigned long long)a->csd_requests, (unsigned long long)a->csd_completed);
+		fprintf(f, "  %-32s %9s %9s %12s %12s  %s\n", "CALLBACK", "REQUESTS",
+			"COMPLETED", "MAX", "P99", "TOP SENDERS");
+		for (i = 0; i < a->nstats; i++) {
+			const struct an_csd_stat *s = &a->stats[i];
+
+			fmt_ns(mx, sizeof(mx), s->max_ns);
+			fmt_ns(p99, sizeof(p99), s->p99_ns);
+			fprintf(f, "  %-32s %9llu %9llu %12s %12s ", s->name,
+				(unsigned long long)s->requests,
+				(unsigned long long)s->completed, mx, p99);
+			for (k = 0; k < s->ntop; k++)
+				fprintf(f, " CPU%u x%llu", s->top[k].cpu,
+					(unsigned long long)s->top[k].count);
+			fprintf(f, "\n");
+		}
+	}
+	if (a->npframes) {
+		fprintf(f, "\nPanic CPU %d frames:\n", c->panic_cpu);
+		for (i = 0; i < a->npframes; i++)
+			fprintf(f, "  #%-2u %-60s [%s]\n", i, a->pframes[i].fn,
+				a->pframes[i].source);
+	}
+	fprintf(f, "\nVerdict: %s\n", a->verdict.text);
+}
+
 void report_text(struct ctx *c, FILE *f)
 {
 	header(c, f);
@@ -577,6 +784,7 @@ void report_text(struct ctx *c, FILE *f)
 	cpu_table(c, f);
 	hangs(c, f);
 	lockups(c, f);
+	analysis_sections(c, f);
 	nmilog(c, f);
 	if (c->o.all)
 		all_events(c, f);

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shared state of the analysis layer's files (not for the reporters). */
+#ifndef CSDEXTRACT_ANALYSIS_PRIV_H
+#define CSDEXTRACT_ANALYSIS_PRIV_H
+
+#include <crashsafe/record.h>
+
+#include "analysis.h"
+#include "btf.h"
+#include "csdextract.h"
+#include "kvar.h"
+#include "stackscan.h"
+#include "tasks.h"
+
+struct an_cpuctx {
+	int have;			/* regs valid */
+	struct cs_regs r;
+	const char *from;		/* "record" or "prstatus" */
+	uint8_t *stk;			/* stack bytes [base, base + len) */
+	uint64_t base;
+	size_t len;
+};
+
+struct an_env {
+	struct ctx *c;
+	struct analysis *a;
+	struct kbtf *btf;
+	struct kvar kv;
+	struct tasks ts;
+	int have_tasks;
+	struct an_cpuctx *cc;		/* [a->ncpus] */
+};
+
+/* Read [sp, end of its 16 KiB stack) into a fresh buffer; 0 or -1. */
+int an_read_stack(struct an_env *e, uint64_t sp, uint64_t top, uint8_t **buf,
+		  uint64_t *base, size_t *len);
+/* Symbol of a text address ("" if unknown); @ret as %pB. */
+void an_sym(struct an_env *e, uint64_t addr, int ret, char *buf, size_t len);
+/* Function name only of a text address (no offset), "" if unknown. */
+void an_fn(struct an_env *e, uint64_t addr, int ret, char *buf, size_t len);
+int an_is_text(void *env, uint64_t addr);
+int an_read_code(void *env, uint64_t addr, uint8_t *buf, size_t n);
+
+/* locks.c */
+void locks_cpu_waits(struct an_env *e);
+void locks_hung_tasks(struct an_env *e);
+/* waitgraph.c */
+void waitgraph_build(struct analysis *a);
+/* csd_stats.c */
+void csd_stats_build(struct ctx *c, struct analysis *a);
+
+#endif

@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Who waits for what, and who holds it.
+ *
+ * Spinlocks (seed 004): a CPU interrupted in queued_spin_lock_slowpath has
+ * the lock's address in RDI (the function's first argument, which it keeps
+ * there); its owner is the other CPU that has that address in a register
+ * or on its stack: a holder that will unlock later keeps the address live.
+ * CSD waits: a CPU in the csd_lock_wait() loop points at a locked csd
+ * (flags bit 0) whose dst is the CPU it waits for. Task waits: a CPU in
+ * try_to_wake_up() and friends spins on p->on_cpu of a task running on
+ * another CPU. Sleeping locks (seed 001): a task in D state in a mutex or
+ * rwsem slow path has its waiter on its own stack, linked into the lock's
+ * wait_list, so the lock is the stack slot value whose wait_list points
+ * back into that stack; the owner field then names the owner task.
+ */
+#define _GNU_SOURCE
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis_priv.h"
+
+static const char *const reg_names[] = {
+	"R15", "R14", "R13", "R12", "RBP", "RBX", "R11", "R10", "R9",
+	"R8", "RAX", "RCX", "RDX", "RSI", "RDI",
+};
+
+#define NREGS (sizeof(reg_names) / sizeof(reg_names[0]))
+
+static uint64_t reg(const struct cs_regs *r, unsigned int i)
+{
+	const uint64_t *v = (const uint64_t *)r;
+
+	return v[i];
+}
+
+static int kaddr(uint64_t v)
+{
+	return v >= 0xffff800000000000ull && !(v & 3);
+}
+
+static int starts(const char *s, const char *p)
+{
+	return !strncmp(s, p, strlen(p));
+}
+
+static void set_owner_task(struct an_env *e, struct an_wait *w, int cpu)
+{
+	const struct an_cpu *oc;
+
+	w->owner_cpu = cpu;
+	if (cpu < 0 || (unsigned int)cpu >= e->a->ncpus)
+		return;
+	oc = &e->a->cpu[cpu];
+	if (oc->task.valid) {
+		w->owner_pid = oc->task.pid;
+		snprintf(w->owner_comm, sizeof(w->owner_comm), "%s", oc->task.comm);
+	}
+}
+
+/* The slot's frame: the nearest return address above it ("" if none). */
+static void slot_frame(struct an_env *e, const struct an_cpuctx *cc,
+		       uint64_t slot, char *buf, size_t len)
+{
+	size_t i;
+
+	buf[0] = 0;
+	for (i = (size_t)(slot - cc->base) + 8; i + 8 <= cc->len; i += 8) {
+		uint64_t v;
+
+		memcpy(&v, cc->stk + i, 8);
+		if (an_is_text(e, v)) {
+			uint8_t code[8];
+
+			if (an_read_code(e, v - 8, code, 8) ||
+			    !stack_is_call_before(code, 8))
+				continue;
+			an_sym(e, v, 1, buf, len);
+			return;
+		}
+	}
+}
+
+/* Search every other CPU's registers, then stacks, for @lock. */
+static int find_holder(struct an_env *e, uint64_t lock, char *ev, size_t evlen)
+{
+	struct analysis *a = e->a;
+	unsigned int j, k;
+	char fn[160];
+
+	for (j = 0; j < a->ncpus; j++) {
+		const struct an_cpuctx *cc = &e->cc[j];
+
+		if (!cc->have || (a->cpu[j].wait.kind == AN_WAIT_SPINLOCK &&
+				  a->cpu[j].wait.lock == lock))
+			continue;
+		for (k = 0; k < NREGS; k++)
+			if (reg(&cc->r, k) == lock) {
+				an_sym(e, cc->r.ip, 0, fn, sizeof(fn));
+				snprintf(ev, evlen, "address in %s of CPU %u (at %s)",
+					 reg_names[k], j, fn[0] ? fn : "?");
+				return (int)j;
+			}
+	}
+	for (j = 0; j < a->ncpus; j++) {
+		const struct an_cpuctx *cc = &e->cc[j];
+		uint64_t where;
+
+		if (!cc->have || !cc->stk || (a->cpu[j].wait.kind == AN_WAIT_SPINLOCK &&
+					      a->cpu[j].wait.lock == lock))
+			continue;
+		if (stack_find_value(cc->stk, cc->len, cc->base, lock, &where, 1)) {
+			slot_frame(e, cc, where, fn, sizeof(fn));
+			snprintf(ev, evlen, "address in stack slot 0x%" PRIx64
+				 " of CPU %u (frame below the return to %s)",
+				 where, j, fn[0] ? fn : "?");
+			return (int)j;
+		}
+	}
+	snprintf(ev, evlen, "address not found in any other CPU's registers or stack");
+	return -1;
+}
+
+/* A locked csd at @p (flags bit 0, func a function start): its dst. */
+static int csd_dst(struct an_env *e, uint64_t p, uint64_t *func)
+{
+	uint64_t o_flags, o_dst, o_func, f;
+	uint32_t flags = 0;
+	uint16_t dst;
+	char s[160];
+
+	if (!kaddr(p) ||
+	    kbtf_member(e->btf, "__call_single_data", "node.u_flags", &o_flags, NULL) ||
+	    kbtf_member(e->btf, "__call_single_data", "node.dst", &o_dst, NULL) ||
+	    kbtf_member(e->btf, "__call_single_data", "func", &o_func, NULL))
+		return -1;
+	if (dump_read_virt(e->kv.d, p + o_flags, &flags, 4) || !(flags & 1) ||
+	    dump_read_virt(e->kv.d, p + o_dst, &dst, 2) || dst >= e->a->ncpus ||
+	    dump_read_virt(e->kv.d, p + o_func, &f, 8) || !an_is_text(e, f))
+		return -1;
+	an_sym(e, f, 0, s, sizeof(s));
+	if (!strstr(s, "+0x0/"))
+		return -1;
+	*func = f;
+	return dst;
+}
+
+static void csd_wait(struct an_env *e, unsigned int i, struct an_wait *w)
+{
+	struct ctx *c = e->c;
+	const struct an_cpuctx *cc = &e->cc[i];
+	unsigned int k;
+	uint64_t func;
+	char s[160];
+	int dst;
+
+	w->kind = AN_WAIT_CSD;
+	/* the record's hang report knows the pair */
+	for (k = 0; c->found && k < c->rec.nhang; k++)
+		if (c->rec.hang[k].source_cpu == i &&
+		    !cs_hang_completed(&c->rec, &c->rec.hang[k])) {
+			w->target_cpu = (int)c->rec.hang[k].target_cpu;
+			snprintf(w->evidence, sizeof(w->evidence),
+				 "crashsafe CSD hang report #%u", c->rec.hang[k].id);
+			return;
+		}
+	for (k = 0; k < NREGS; k++) {
+		dst = csd_dst(e, reg(&cc->r, k), &func);
+		if (dst >= 0 && (unsigned int)dst != i) {
+			w->target_cpu = dst;
+			an_sym(e, func, 0, s, sizeof(s));
+			snprintf(w->evidence, sizeof(w->evidence),
+				 "locked csd 0x%" PRIx64 " in %s, func %s",
+				 reg(&cc->r, k), reg_names[k], s);
+			return;
+		}
+	}
+	/* smp_call_function_single()'s csd_stack lives on the stack */
+	for (k = 0; cc->stk && k + 32 <= cc->len && k < 2048; k += 8) {
+		dst = csd_dst(e, cc->base + k, &func);
+		if (dst >= 0 && (unsigned int)dst != i) {
+			w->target_cpu = dst;
+			an_sym(e, func, 0, s, sizeof(s));
+			snprintf(w->evidence, sizeof(w->evidence),
+				 "locked csd on the stack at 0x%" PRIx64 ", func %s",
+				 cc->base + k, s);
+			return;
+		}
+	}
+	snprintf(w->evidence, sizeof(w->evidence), "in the CSD wait loop; target not found");
+}
+
+static void task_wait(struct an_env *e, unsigned int i, struct an_wait *w,
+		      const char *fn)
+{
+	const struct an_cpuctx *cc = &e->cc[i];
+	unsigned int k;
+
+	for (k = 0; e->have_tasks && k < NREGS; k++) {
+		uint64_t v = reg(&cc->r, k);
+		int cpu = tasks_running_cpu(&e->ts, v);
+
+		if (cpu < 0 || (unsigned int)cpu == i || !kaddr(v))
+			continue;
+		w->kind = AN_WAIT_TASK;
+		w->target_cpu = cpu;
+		w->owner_cpu = cpu;
+		set_owner_task(e, w, cpu);
+		snprintf(w->evidence, sizeof(w->evidence),
+			 "%s spins on task 0x%" PRIx64 " (%s) running on CPU %d",
+			 fn, v, reg_names[k], cpu);
+		return;
+	}
+}
+
+static struct an_lock *lock_entry(struct analysis *a, uint64_t addr)
+{
+	unsigned int k;
+
+	for (k = 0; k < a->nlocks; k++)
+		if (a->locks[k].addr == addr)
+			return &a->locks[k];
+	if (a->nlocks >= AN_MAX_LOCKS)
+		return NULL;
+	memset(&a->locks[a->nlocks], 0, sizeof(a->locks[0]));
+	a->locks[a->nlocks].addr = addr;
+	a->locks[a->nlocks].owner_cpu = -1;
+	a->locks[a->nlocks].owner_pid = -1;
+	return &a->locks[a->nlocks++];
+}
+
+static void add_waiter(struct an_lock *l, int cpu, const struct an_task *t)
+{
+	struct an_waiter *w;
+
+	if (l->nwaiters >= sizeof(l->waiters) / sizeof(l->waiters[0]))
+		return;
+	w = &l->waiters[l->nwaiters++];
+	w->cpu = cpu;
+	w->pid = t && t->valid ? t->pid : -1;
+	snprintf(w->comm, sizeof(w->comm), "%s", t && t->valid ? t->comm : "");
+}
+
+void locks_cpu_waits(struct an_env *e)
+{
+	struct analysis *a = e->a;
+	unsigned int i;
+	char fn[160];
+
+	for (i = 0; i < a->ncpus; i++) {
+		struct an_wait *w = &a->cpu[i].wait;
+		const struct an_cpuctx *cc = &e->cc[i];
+		uint32_t word;
+
+		if (!cc->have)
+			continue;
+		an_fn(e, cc->r.ip, 0, fn, sizeof(fn));
+		if (strstr(fn, "queued_spin_lock_slowpath") &&
+		    kaddr(cc->r.di) && !dump_read_virt(e->kv.d, cc->r.di, &word, 4) &&
+		    word) {
+			w->kind = AN_WAIT_SPINLOCK;
+			w->lock = cc->r.di;
+			kvar_name(&e->kv, w->lock, w->lock_name, sizeof(w->lock_name));
+			snprintf(w->evidence, sizeof(w->evidence),
+				 "RDI of CPU %u at %s", i, fn);
+		} else if (!strcmp(fn, "smp_call_function_single") ||
+			   !strcmp(fn, "smp_call_function_many_cond") ||
+			   !strcmp(fn, "csd_lock_wait") ||
+			   !strcmp(fn, "generic_exec_single")) {
+			csd_wait(e, i, w);
+		} else if (!strcmp(fn, "try_to_wake_up") ||
+			   !strcmp(fn, "wait_task_inactive") ||
+			   !strcmp(fn, "task_call_func")) {
+			task_wait(e, i, w, fn);
+		}
+	}
+	/* owners of the spinlocks waited for */
+	for (i = 0; i < a->ncpus; i++) {
+		struct an_wait *w = &a->cpu[i].wait;
+		struct an_lock *l;
+		uint32_t word = 0;
+
+		if (w->kind != AN_WAIT_SPINLOCK)
+			continue;
+		l = lock_entry(a, w->lock);
+		if (!l)
+			continue;
+		if (!l->nwaiters) {
+			l->kind = AN_WAIT_SPINLOCK;
+			snprintf(l->name, sizeof(l->name), "%s", w->lock_name);
+			dump_read_virt(e->kv.d, l->addr, &word, 4);
+			l->word = word;
+			l->owner_cpu = find_holder(e, l->addr, l->evidence,
+						   sizeof(l->evidence));
+			if (l->owner_cpu >= 0 && a->cpu[l->owner_cpu].task.valid) {
+				l->owner_pid = a->cpu[l->owner_cpu].task.pid;
+				snprintf(l->owner_comm, sizeof(l->owner_comm), "%s",
+					 a->cpu[l->owner_cpu].task.comm);
+			}
+		}
+		add_waiter(l, (int)i, &a->cpu[i].task);
+		set_owner_task(e, w, l->owner_cpu);
+		snprintf(w->evidence + strlen(w->evidence),
+			 sizeof(w->evidence) - strlen(w->evidence), "; owner: %s",
+			 l->evidence);
+	}
+}
+
+/* ---- sleeping locks of D tasks ------------------------------------------ */
+
+static int sleeping_kind(struct an_env *e, const uint8_t *stk, size_t len,
+			 uint64_t base, char *where, size_t wlen)
+{
+	uint64_t addrs[64];
+	size_t n, k;
+	char fn[160];
+
+	n = stack_return_addrs(stk, len, base, an_is_text, an_read_code, e,
+			       addrs, NULL, 64);
+	for (k = 0; k < n; k++) {
+		an_fn(e, addrs[k], 1, fn, sizeof(fn));
+		if (strstr(fn, "rwsem_down_") || starts(fn, "down_read") ||
+		    starts(fn, "down_write")) {
+			snprintf(where, wlen, "%s", fn);
+			return AN_WAIT_RWSEM;
+		}
+		if (strstr(fn, "mutex_lock")) {
+			snprintf(where, wlen, "%s", fn);
+			return AN_WAIT_MUTEX;
+		}
+	}
+	return AN_WAIT_NONE;
+}
+
+void locks_hung_tasks(struct an_env *e)
+{
+	struct analysis *a = e->a;
+	size_t i;
+
+	if (!e->have_tasks)
+		return;
+	for (i = 0; i < e->ts.n && a->nhung < AN_MAX_HUNG; i++) {
+		const struct an_task *t = &e->ts.t[i];
+		struct an_hung *h;
+		uint8_t *stk = NULL;
+		uint64_t base = 0, o_wl = 0, o_own = 0, owner = 0, k;
+		size_t len = 0;
+		char where[160] = "";
+		int kind;
+
+		if (t->state != 'D')
+			continue;
+		h = &a->hung[a->nhung++];
+		memset(h, 0, sizeof(*h));
+		h->task = *t;
+		h->task.cpu = tasks_running_cpu(&e->ts, t->addr) >= 0 ?
+			      tasks_running_cpu(&e->ts, t->addr) : t->cpu;
+		h->wait.owner_cpu = h->wait.owner_pid = h->wait.target_cpu = -1;
+		if (!t->stack || t->sp < t->stack || t->sp >= t->stack + STACK_SIZE ||
+		    an_read_stack(e, t->sp, t->stack + STACK_SIZE, &stk, &base, &len))
+			continue;
+		kind = sleeping_kind(e, stk, len, base, where, sizeof(where));
+		if (kind == AN_WAIT_RWSEM &&
+		    (kbtf_member(e->btf, "rw_semaphore", "wait_list", &o_wl, NULL) ||
+		     kbtf_member(e->btf, "rw_semaphore", "owner", &o_own, NULL)))
+			kind = AN_WAIT_NONE;
+		if (kind == AN_WAIT_MUTEX &&
+		    (kbtf_member(e->btf, "mutex", "wait_list", &o_wl, NULL) ||
+		     kbtf_member(e->btf, "mutex", "owner", &o_own, NULL)))
+			kind = AN_WAIT_NONE;
+		for (k = 0; kind != AN_WAIT_NONE && k + 8 <= len; k += 8) {
+			uint64_t v, wl[2];
+			struct an_lock *l;
+			struct an_task tmp;
+			const struct an_task *ot;
+
+			memcpy(&v, stk + k, 8);
+			if (!kaddr(v) || (v >= t->stack && v < t->stack + STACK_SIZE) ||
+			    dump_read_virt(e->kv.d, v + o_wl, wl, 16) ||
+			    !((wl[0] >= t->stack && wl[0] < t->stack + STACK_SIZE) ||
+			      (wl[1] >= t->stack && wl[1] < t->stack + STACK_SIZE)) ||
+			    dump_read_virt(e->kv.d, v + o_own, &owner, 8))
+				continue;
+			h->wait.kind = kind;
+			h->wait.lock = v;
+			kvar_name(&e->kv, v, h->wait.lock_name, sizeof(h->wait.lock_name));
+			ot = (owner & ~7ull) ? tasks_get(&e->ts, &e->kv, owner & ~7ull, &tmp) : NULL;
+			if (ot) {
+				h->wait.owner_pid = ot->pid;
+				snprintf(h->wait.owner_comm, sizeof(h->wait.owner_comm),
+					 "%s", ot->comm);
+				h->wait.owner_cpu = tasks_running_cpu(&e->ts, ot->addr);
+			}
+			snprintf(h->wait.evidence, sizeof(h->wait.evidence),
+				 "in %s; its waiter on the stack is on the wait_list of 0x%" PRIx64
+				 "; owner field 0x%" PRIx64 "%s%s%s", where, v, owner,
+				 kind == AN_WAIT_RWSEM && (owner & 1) ? " (reader-owned: last reader)" : "",
+				 ot && h->wait.owner_cpu < 0 ? ", owner not running on a CPU, state " : "",
+				 ot && h->wait.owner_cpu < 0 ? (char[]){ ot->state, 0 } : "");
+			l = lock_entry(a, v);
+			if (l) {
+				if (!l->nwaiters) {
+					l->kind = kind;
+					snprintf(l->name, sizeof(l->name), "%s", h->wait.lock_name);
+					l->word = owner;
+					l->owner_cpu = h->wait.owner_cpu;
+					l->owner_pid = h->wait.owner_pid;
+					snprintf(l->owner_comm, sizeof(l->owner_comm), "%s",
+						 h->wait.owner_comm);
+					snprintf(l->evidence, sizeof(l->evidence),
+						 "owner field 0x%" PRIx64, owner);
+				}
+				add_waiter(l, h->task.cpu >= 0 &&
+					   tasks_running_cpu(&e->ts, t->addr) >= 0 ?
+					   h->task.cpu : -1, t);
+			}
+			break;
+		}
+		if (h->wait.kind == AN_WAIT_NONE && where[0])
+			snprintf(h->wait.evidence, sizeof(h->wait.evidence),
+				 "in %s; lock not found on the stack", where);
+		free(stk);
+	}
+}

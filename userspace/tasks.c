@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Tasks from the dump (see tasks.h). All list walks are bounded. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "btf.h"
+#include "dump.h"
+#include "kvar.h"
+#include "tasks.h"
+
+#define PF_IDLE		0x00000002u
+
+char tasks_state_char(uint64_t state, uint64_t exit_state)
+{
+	/* as the kernel's task_state_index(): TASK_REPORT bits */
+	if (exit_state & 0x10)
+		return 'X';
+	if (exit_state & 0x20)
+		return 'Z';
+	if ((state & 0x402) == 0x402)	/* TASK_IDLE = D | NOLOAD */
+		return 'I';
+	if (state & 0x80)		/* TASK_DEAD */
+		return 'X';
+	if (state & 0x1)
+		return 'S';
+	if (state & 0x2)
+		return 'D';
+	if (state & 0x4)
+		return 'T';
+	if (state & 0x8)
+		return 't';
+	if (state & 0x40)		/* TASK_PARKED: sleeping */
+		return 'S';
+	if (state == 0)
+		return 'R';
+	return '?';
+}
+
+int tasks_read(struct tasks *ts, struct kvar *kv, uint64_t addr, struct an_task *t)
+{
+	uint64_t st = 0, ex = 0;
+	uint32_t pid, flags = 0, cpu;
+	size_t i;
+
+	memset(t, 0, sizeof(*t));
+	t->cpu = -1;
+	if (!addr || dump_read_virt(kv->d, addr + ts->o_pid, &pid, 4) ||
+	    dump_read_virt(kv->d, addr + ts->o_comm, t->comm, AN_COMM) ||
+	    dump_read_virt(kv->d, addr + ts->o_state, &st,
+			   ts->state_size <= 8 ? ts->state_size : 8))
+		return -1;
+	t->comm[AN_COMM] = 0;
+	for (i = 0; t->comm[i]; i++)
+		if ((unsigned char)t->comm[i] < 0x20 || (unsigned char)t->comm[i] >= 0x7f)
+			t->comm[i] = '?';
+	if (ts->o_exit)
+		dump_read_virt(kv->d, addr + ts->o_exit, &ex, 4);
+	dump_read_virt(kv->d, addr + ts->o_flags, &flags, 4);
+	dump_read_virt(kv->d, addr + ts->o_stack, &t->stack, 8);
+	dump_read_virt(kv->d, addr + ts->o_sp, &t->sp, 8);
+	if (ts->have_cpu && !dump_read_virt(kv->d, addr + ts->o_cpu, &cpu, 4) &&
+	    cpu < KVAR_MAX_CPUS)
+		t->cpu = (int)cpu;
+	t->addr = addr;
+	t->pid = (int)pid;
+	t->state = tasks_state_char(st, ex);
+	t->idle = pid == 0 || (flags & PF_IDLE);
+	t->valid = 1;
+	return 0;
+}
+
+static int push(struct tasks *ts, size_t *cap, struct kvar *kv, uint64_t addr)
+{
+	if (ts->n >= TASKS_MAX)
+		return -1;
+	if (ts->n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 256;
+		struct an_task *nt = realloc(ts->t, nc * sizeof(*nt));
+
+		if (!nt)
+			return -1;
+		ts->t = nt;
+		*cap = nc;
+	}
+	if (tasks_read(ts, kv, addr, &ts->t[ts->n]))
+		return -1;
+	ts->n++;
+	return 0;
+}
+
+int tasks_load(struct tasks *ts, struct kvar *kv, const struct kbtf *btf,
+	       unsigned int ncpus)
+{
+	uint64_t o_tasks, o_signal, o_thead, o_tnode, init, p, o_cur = 0, pc;
+	const char *curvar = NULL;
+	size_t cap = 0, guard = 0;
+	unsigned int cpu;
+	int threads;
+
+	memset(ts, 0, sizeof(*ts));
+	if (!btf ||
+	    kbtf_member(btf, "task_struct", "pid", &ts->o_pid, NULL) ||
+	    kbtf_member(btf, "task_struct", "comm", &ts->o_comm, NULL) ||
+	    kbtf_member(btf, "task_struct", "stack", &ts->o_stack, NULL) ||
+	    kbtf_member(btf, "task_struct", "thread.sp", &ts->o_sp, NULL) ||
+	    kbtf_member(btf, "task_struct", "flags", &ts->o_flags, NULL) ||
+	    kbtf_member(btf, "task_struct", "tasks", &o_tasks, NULL) ||
+	    (kbtf_member(btf, "task_struct", "__state", &ts->o_state, &ts->state_size) &&
+	     kbtf_member(btf, "task_struct", "state", &ts->o_state, &ts->state_size))) {
+		snprintf(ts->note, sizeof(ts->note), "BTF has no usable task_struct");
+		return -1;
+	}
+	kbtf_member(btf, "task_struct", "exit_state", &ts->o_exit, NULL);
+	ts->have_cpu = !kbtf_member(btf, "task_struct", "thread_info.cpu", &ts->o_cpu, NULL) ||
+		       !kbtf_member(btf, "task_struct", "cpu", &ts->o_cpu, NULL);
+	threads = !kbtf_member(btf, "task_struct", "signal", &o_signal, NULL) &&
+		  !kbtf_member(btf, "signal_struct", "thread_head", &o_thead, NULL) &&
+		  !kbtf_member(btf, "task_struct", "thread_node", &o_tnode, NULL);
+
+	/* the task running on each CPU */
+	if (ncpus > KVAR_MAX_CPUS)
+		ncpus = KVAR_MAX_CPUS;
+	ts->cur = calloc(ncpus ? ncpus : 1, sizeof(*ts->cur));
+	ts->ncpus = ncpus;
+	if (kvar_sym(kv, "pcpu_hot") &&
+	    !kbtf_member(btf, "pcpu_hot", "current_task", &o_cur, NULL))
+		curvar = "pcpu_hot";
+	else if (kvar_sym(kv, "current_task"))
+		curvar = "current_task";
+	for (cpu = 0; ts->cur && curvar && cpu < ncpus; cpu++) {
+		pc = kvar_percpu(kv, curvar, cpu);
+		if (!pc || dump_read_virt(kv->d, pc + o_cur, &ts->cur[cpu], 8))
+			ts->cur[cpu] = 0;
+	}
+
+	/* every thread: the process list, then each process's threads */
+	init = kvar_sym(kv, "init_task");
+	if (!init) {
+		snprintf(ts->note, sizeof(ts->note), "no init_task symbol");
+		return 0;
+	}
+	p = init;
+	do {
+		uint64_t next, sig, th, head;
+
+		if (push(ts, &cap, kv, p))
+			break;
+		if (threads && p != init &&
+		    !dump_read_virt(kv->d, p + o_signal, &sig, 8) && sig) {
+			head = sig + o_thead;
+			if (!dump_read_virt(kv->d, head, &th, 8)) {
+				while (th != head && guard++ < TASKS_MAX) {
+					uint64_t t = th - o_tnode, tn;
+
+					if (dump_read_virt(kv->d, th, &tn, 8))
+						break;
+					if (t != p && push(ts, &cap, kv, t))
+						break;
+					th = tn;
+				}
+			}
+		}
+		if (dump_read_virt(kv->d, p + o_tasks, &next, 8)) {
+			snprintf(ts->note, sizeof(ts->note),
+				 "task list unreadable after %zu tasks", ts->n);
+			break;
+		}
+		p = next - o_tasks;
+	} while (p != init && ++guard < TASKS_MAX);
+	if (guard >= TASKS_MAX)
+		snprintf(ts->note, sizeof(ts->note), "task list cut at %u entries",
+			 TASKS_MAX);
+	/* idle tasks other than init_task are on no list: add them */
+	for (cpu = 0; ts->cur && cpu < ncpus; cpu++) {
+		size_t k;
+
+		if (!ts->cur[cpu])
+			continue;
+		for (k = 0; k < ts->n && ts->t[k].addr != ts->cur[cpu]; k++)
+			;
+		if (k == ts->n)
+			push(ts, &cap, kv, ts->cur[cpu]);
+	}
+	return 0;
+}
+
+void tasks_free(struct tasks *ts)
+{
+	free(ts->t);
+	free(ts->cur);
+	memset(ts, 0, sizeof(*ts));
+}
+
+const struct an_task *tasks_get(struct tasks *ts, struct kvar *kv, uint64_t addr,
+				struct an_task *out)
+{
+	size_t k;
+
+	for (k = 0; k < ts->n; k++)
+		if (ts->t[k].addr == addr)
+			return &ts->t[k];
+	if (!ts->o_comm || tasks_read(ts, kv, addr, out))
+		return NULL;
+	return out;
+}
+
+int tasks_running_cpu(const struct tasks *ts, uint64_t addr)
+{
+	unsigned int cpu;
+
+	for (cpu = 0; addr && ts->cur && cpu < ts->ncpus; cpu++)
+		if (ts->cur[cpu] == addr)
+			return (int)cpu;
+	return -1;
+}
