@@ -275,6 +275,16 @@ void locks_cpu_waits(struct an_env *e)
 			   !strcmp(fn, "task_call_func")) {
 			task_wait(e, i, w, fn);
 		}
+		/* a CPU interrupted (or panicking) while it waits for a CSD:
+		 * the record's hang report says so whatever it runs now */
+		if (w->kind == AN_WAIT_NONE && e->c->found) {
+			unsigned int k;
+
+			for (k = 0; k < e->c->rec.nhang; k++)
+				if (e->c->rec.hang[k].source_cpu == i &&
+				    !cs_hang_completed(&e->c->rec, &e->c->rec.hang[k]))
+					csd_wait(e, i, w);
+		}
 	}
 	/* owners of the spinlocks waited for */
 	for (i = 0; i < a->ncpus; i++) {
@@ -321,6 +331,10 @@ static int sleeping_kind(struct an_env *e, const uint8_t *stk, size_t len,
 			       addrs, NULL, 64);
 	for (k = 0; k < n; k++) {
 		an_fn(e, addrs[k], 1, fn, sizeof(fn));
+		/* where it sleeps: the first frames above the scheduler */
+		if (!where[0] && fn[0] && !strstr(fn, "schedule") &&
+		    strcmp(fn, "__switch_to_asm") && strcmp(fn, "__switch_to"))
+			snprintf(where, wlen, "%s", fn);
 		if (strstr(fn, "rwsem_down_") || starts(fn, "down_read") ||
 		    starts(fn, "down_write")) {
 			snprintf(where, wlen, "%s", fn);
@@ -420,6 +434,7 @@ void locks_hung_tasks(struct an_env *e)
 		}
 		if (h->wait.kind == AN_WAIT_NONE && where[0])
 			snprintf(h->wait.evidence, sizeof(h->wait.evidence),
+				 kind == AN_WAIT_NONE ? "sleeps in %s (no mutex or rwsem slow path on its stack)" :
 				 "in %s; lock not found on the stack", where);
 		free(stk);
 	}

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis.h"
 #include "csdextract.h"
 #include "json.h"
 
@@ -97,6 +98,255 @@ static void jregs(struct ctx *c, struct json *j, unsigned int cpu,
 	json_obj_end(j);
 }
 
+/* "key": N, or null for a negative (unknown) value. */
+static void jkint_opt(struct json *j, const char *key, long long v)
+{
+	json_key(j, key);
+	if (v >= 0)
+		json_int(j, v);
+	else
+		json_null(j);
+}
+
+/* "key": the string, or null when empty. */
+static void jkstr_opt(struct json *j, const char *key, const char *s)
+{
+	json_kstr(j, key, s && *s ? s : NULL);
+}
+
+static void jtask(struct json *j, const struct an_task *t)
+{
+	char st[2] = { t->state ? t->state : '?', 0 };
+
+	if (!t->valid) {
+		json_null(j);
+		return;
+	}
+	json_obj_begin(j);
+	json_kint(j, "pid", t->pid);
+	json_kstr(j, "comm", t->comm);
+	json_kstr(j, "state", st);
+	json_kbool(j, "idle", t->idle);
+	json_kaddr(j, "addr", t->addr);
+	json_obj_end(j);
+}
+
+static void jwait(struct json *j, const struct an_wait *w)
+{
+	int lock = w->kind == AN_WAIT_SPINLOCK || w->kind == AN_WAIT_MUTEX ||
+		   w->kind == AN_WAIT_RWSEM;
+
+	json_obj_begin(j);
+	json_kstr(j, "kind", an_wait_kind_name(w->kind));
+	json_kaddr_opt(j, "lock", lock, w->lock);
+	jkstr_opt(j, "lock_name", lock ? w->lock_name : NULL);
+	jkint_opt(j, "owner_cpu", w->owner_cpu);
+	jkint_opt(j, "owner_pid", w->owner_pid);
+	jkstr_opt(j, "owner_comm", w->owner_pid >= 0 ? w->owner_comm : NULL);
+	jkint_opt(j, "target_cpu", w->target_cpu);
+	jkstr_opt(j, "evidence", w->evidence);
+	json_obj_end(j);
+}
+
+static void jcpu_analysis(struct ctx *c, struct json *j, unsigned int i)
+{
+	const struct an_cpu *ac = c->an && i < c->an->ncpus ? &c->an->cpu[i] : NULL;
+
+	json_key(j, "task");
+	if (ac)
+		jtask(j, &ac->task);
+	else
+		json_null(j);
+	json_key(j, "waits_for");
+	if (ac)
+		jwait(j, &ac->wait);
+	else
+		json_null(j);
+}
+
+static void jlocks(const struct analysis *a, struct json *j)
+{
+	unsigned int i, k;
+
+	json_arr_begin(j);
+	for (i = 0; a && i < a->nlocks; i++) {
+		const struct an_lock *l = &a->locks[i];
+
+		json_obj_begin(j);
+		json_kaddr(j, "addr", l->addr);
+		jkstr_opt(j, "name", l->name);
+		json_kstr(j, "kind", an_wait_kind_name(l->kind));
+		json_kaddr(j, "word", l->word);
+		jkint_opt(j, "owner_cpu", l->owner_cpu);
+		jkint_opt(j, "owner_pid", l->owner_pid);
+		jkstr_opt(j, "owner_comm", l->owner_pid >= 0 ? l->owner_comm : NULL);
+		json_kstr(j, "evidence", l->evidence);
+		json_key(j, "waiters");
+		json_arr_begin(j);
+		for (k = 0; k < l->nwaiters; k++) {
+			json_obj_begin(j);
+			jkint_opt(j, "cpu", l->waiters[k].cpu);
+			jkint_opt(j, "pid", l->waiters[k].pid);
+			jkstr_opt(j, "comm", l->waiters[k].comm);
+			json_obj_end(j);
+		}
+		json_arr_end(j);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+static void jdeadlocks(const struct analysis *a, struct json *j)
+{
+	unsigned int i, k;
+
+	json_arr_begin(j);
+	for (i = 0; a && i < a->ncycles; i++) {
+		const struct an_cycle *cy = &a->cycles[i];
+
+		json_obj_begin(j);
+		json_key(j, "nodes");
+		json_arr_begin(j);
+		for (k = 0; k < cy->nnodes; k++) {
+			const struct an_node *n = &cy->nodes[k];
+
+			json_obj_begin(j);
+			jkint_opt(j, "cpu", n->cpu);
+			jkint_opt(j, "pid", n->pid);
+			jkstr_opt(j, "comm", n->comm);
+			json_kstr(j, "waits_for", n->waits_for);
+			jkint_opt(j, "held_by_cpu", n->held_by_cpu);
+			jkint_opt(j, "held_by_pid", n->held_by_pid);
+			json_obj_end(j);
+		}
+		json_arr_end(j);
+		json_kstr(j, "text", cy->text);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+static void jcsd_stats(const struct analysis *a, struct json *j)
+{
+	unsigned int i, k;
+
+	json_arr_begin(j);
+	for (i = 0; a && i < a->nstats; i++) {
+		const struct an_csd_stat *s = &a->stats[i];
+
+		json_obj_begin(j);
+		json_kstr(j, "func", s->name);
+		json_kaddr(j, "func_addr", s->func);
+		json_kuint(j, "requests", s->requests);
+		json_kuint(j, "completed", s->completed);
+		json_kuint(j, "max_ns", s->max_ns);
+		json_kuint(j, "p99_ns", s->p99_ns);
+		json_key(j, "top_senders");
+		json_arr_begin(j);
+		for (k = 0; k < s->ntop; k++) {
+			json_obj_begin(j);
+			json_kuint(j, "cpu", s->top[k].cpu);
+			json_kuint(j, "count", s->top[k].count);
+			json_obj_end(j);
+		}
+		json_arr_end(j);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+static void jhung(const struct analysis *a, struct json *j)
+{
+	unsigned int i;
+
+	json_arr_begin(j);
+	for (i = 0; a && i < a->nhung; i++) {
+		const struct an_hung *h = &a->hung[i];
+
+		json_obj_begin(j);
+		json_kint(j, "pid", h->task.pid);
+		json_kstr(j, "comm", h->task.comm);
+		json_kstr(j, "state", "D");
+		json_kaddr(j, "addr", h->task.addr);
+		jkint_opt(j, "cpu", h->task.cpu);
+		json_key(j, "waits_for");
+		jwait(j, &h->wait);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+static void jverdict(const struct analysis *a, struct json *j)
+{
+	const struct an_verdict *v = &a->verdict;
+
+	json_obj_begin(j);
+	json_kstr(j, "kind", an_verdict_name(v->kind));
+	json_key(j, "csd_healthy");
+	if (v->csd_healthy < 0)
+		json_null(j);
+	else
+		json_bool(j, v->csd_healthy);
+	json_key(j, "culprit");
+	if (v->have_culprit) {
+		json_obj_begin(j);
+		jkint_opt(j, "cpu", v->c_cpu);
+		jkint_opt(j, "pid", v->c_pid);
+		jkstr_opt(j, "comm", v->c_pid >= 0 ? v->c_comm : NULL);
+		jkstr_opt(j, "function", v->c_function);
+		jkstr_opt(j, "lock", v->c_lock);
+		json_obj_end(j);
+	} else {
+		json_null(j);
+	}
+	json_kstr(j, "text", v->text);
+	json_obj_end(j);
+}
+
+static void jpanic_frames(const struct analysis *a, struct json *j)
+{
+	unsigned int i;
+
+	json_arr_begin(j);
+	for (i = 0; a && i < a->npframes; i++) {
+		json_obj_begin(j);
+		json_kstr(j, "fn", a->pframes[i].fn);
+		json_kaddr_opt(j, "addr", !!a->pframes[i].addr, a->pframes[i].addr);
+		json_kstr(j, "source", a->pframes[i].source);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+static void janalysis(struct ctx *c, struct json *j)
+{
+	const struct analysis *a = c->an;
+
+	json_key(j, "locks");
+	jlocks(a, j);
+	json_key(j, "deadlocks");
+	jdeadlocks(a, j);
+	json_key(j, "csd_stats");
+	jcsd_stats(a, j);
+	json_key(j, "hung_tasks");
+	jhung(a, j);
+	json_key(j, "verdict");
+	if (a)
+		jverdict(a, j);
+	else
+		json_null(j);
+	json_key(j, "panic_cpu_frames");
+	jpanic_frames(a, j);
+	json_key(j, "analysis");
+	json_obj_begin(j);
+	json_kbool(j, "btf", a && a->btf_ok);
+	jkstr_opt(j, "btf_note", a ? a->btf_note : NULL);
+	json_kuint(j, "tasks", a ? a->ntasks : 0);
+	json_kuint(j, "csd_requests", a ? a->csd_requests : 0);
+	json_kuint(j, "csd_completed", a ? a->csd_completed : 0);
+	json_obj_end(j);
+}
+
 static void jcpus(struct ctx *c, struct json *j)
 {
 	unsigned int n, i;
@@ -126,6 +376,7 @@ static void jcpus(struct ctx *c, struct json *j)
 		jregs(c, j, i, valid ? &dc->st.cap : NULL);
 		json_key(j, "frames");
 		jframes(c, j, valid ? &dc->st.cap : NULL);
+		jcpu_analysis(c, j, i);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -327,5 +578,6 @@ void report_json(struct ctx *c, FILE *f)
 	jlog(c, j);
 	json_key(j, "events");
 	jevents(c, j);
+	janalysis(c, j);
 	json_obj_end(j);
 }
