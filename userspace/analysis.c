@@ -494,6 +494,17 @@ void analysis_run(struct ctx *c, struct analysis *a)
 	e.btf = kbtf_load(c->d, a->btf_note, sizeof(a->btf_note));
 	a->btf_ok = !!e.btf;
 	kvar_init(&e.kv, c->d, e.btf, n);
+	if (!c->ms && e.btf) {
+		/* module text symbols from the module list (kept: needs BTF
+		 * offsets only at first use, read now) */
+		a->modsym_kv = calloc(1, sizeof(*a->modsym_kv));
+		if (a->modsym_kv) {
+			kvar_init(a->modsym_kv, c->d, e.btf, 0);
+			kvar_is_text(a->modsym_kv, ~0ull);	/* reads the list */
+			a->modsym_kv->btf = NULL;
+			dump_set_sym_fallback(c->d, kvar_mod_symbolize, a->modsym_kv);
+		}
+	}
 	e.have_tasks = e.btf && !tasks_load(&e.ts, &e.kv, e.btf, n);
 	a->ntasks = (unsigned int)e.ts.n;
 	for (i = 0; i < n; i++)
@@ -514,8 +525,14 @@ void analysis_run(struct ctx *c, struct analysis *a)
 	kbtf_free(e.btf);
 }
 
-void analysis_free(struct analysis *a)
+void analysis_free(struct ctx *c, struct analysis *a)
 {
+	if (a->modsym_kv) {
+		dump_set_sym_fallback(c->d, NULL, NULL);
+		kvar_free(a->modsym_kv);
+		free(a->modsym_kv);
+		a->modsym_kv = NULL;
+	}
 	free(a->cpu);
 	a->cpu = NULL;
 	a->ncpus = 0;

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 struct ctx;
+struct kvar;
 
 #define AN_COMM		16
 #define AN_MAX_CPUS	4096
@@ -160,11 +161,16 @@ struct analysis {
 	struct an_frame pframes[AN_MAX_FRAMES];
 	unsigned int npframes;
 	struct an_verdict verdict;
+	struct kvar *modsym_kv;		/* module symbols without a record */
 };
 
-/* Fill @a from @c (dump, record, log). Never fails: unknowns stay unknown. */
+/*
+ * Fill @a from @c (dump, record, log). Never fails: unknowns stay unknown.
+ * Without a record, it also gives the dump layer a module-text symbol
+ * fallback from the kernel's module list (until analysis_free()).
+ */
 void analysis_run(struct ctx *c, struct analysis *a);
-void analysis_free(struct analysis *a);
+void analysis_free(struct ctx *c, struct analysis *a);
 
 const char *an_wait_kind_name(enum an_wait_kind k);
 const char *an_verdict_name(enum an_verdict_kind k);

@@ -186,7 +186,7 @@ done:
 	if (out && out != stdout)
 		fclose(out);
 	if (c.an)
-		analysis_free(c.an);
+		analysis_free(&c, c.an);
 	free(c.an);
 	dump_set_sym_fallback(c.d, NULL, NULL);
 	modsyms_free(c.ms);

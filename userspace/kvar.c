@@ -256,3 +256,57 @@ int kvar_name(struct kvar *kv, uint64_t addr, char *buf, size_t len)
 	buf[0] = 0;
 	return -1;
 }
+
+/*
+ * Symbol fallback for module text when there is no crashsafe record
+ * (dump_sym_fallback_fn): the module's own kallsyms, as modsyms.c does
+ * from the record. %pS of @addr, or with @ret %pB.
+ */
+int kvar_mod_symbolize(void *opaque, uint64_t addr, int ret, char *buf, size_t len)
+{
+	struct kvar *kv = opaque;
+	uint64_t look = ret ? addr - 1 : addr;
+	int i;
+	uint32_t k;
+
+	if (!kv || (ret && !addr) || look < 0xffffffffc0000000ull)
+		return -1;
+	if (kv->nmods < 0)
+		read_mods(kv);
+	for (i = 0; i < kv->nmods; i++) {
+		struct kvar_mod *m = &kv->mods[i];
+		const Elf64_Sym *best = NULL;
+		uint64_t next = m->text + m->text_size;
+		char name[128];
+		size_t chunk = sizeof(name) - 1;
+
+		if (!m->text || look < m->text || look - m->text >= m->text_size)
+			continue;
+		if (mod_syms(kv, m) != 1)
+			return -1;
+		for (k = 0; k < m->nsym; k++) {
+			const Elf64_Sym *s = &m->sym[k];
+
+			if (s->st_shndx == SHN_UNDEF || !s->st_name)
+				continue;
+			if (s->st_value <= look && (!best || s->st_value > best->st_value))
+				best = s;
+			if (s->st_value > look && s->st_value < next)
+				next = s->st_value;
+		}
+		if (!best || m->strtab + best->st_name < m->strtab)
+			return -1;
+		while (chunk && dump_read_virt(kv->d, m->strtab + best->st_name, name, chunk))
+			chunk /= 2;
+		if (!chunk)
+			return -1;
+		name[chunk] = 0;
+		for (k = 0; name[k]; k++)
+			if ((unsigned char)name[k] < 0x20 || (unsigned char)name[k] >= 0x7f)
+				name[k] = '?';
+		snprintf(buf, len, "%s+0x%" PRIx64 "/0x%" PRIx64 " [%s]", name,
+			 addr - best->st_value, next - best->st_value, m->name);
+		return 0;
+	}
+	return -1;
+}

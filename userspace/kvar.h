@@ -46,4 +46,7 @@ int kvar_is_text(struct kvar *kv, uint64_t addr);
 /* Name @addr: per-CPU, vmlinux data, module data. 0 or -1 (buf = ""). */
 int kvar_name(struct kvar *kv, uint64_t addr, char *buf, size_t len);
 
+/* dump_sym_fallback_fn for module text from the kernel's module list. */
+int kvar_mod_symbolize(void *kv, uint64_t addr, int ret, char *buf, size_t len);
+
 #endif
