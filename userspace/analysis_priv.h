@@ -11,6 +11,7 @@
 #include "kvar.h"
 #include "stackscan.h"
 #include "tasks.h"
+#include "waitgraph.h"
 
 struct an_cpuctx {
 	int have;			/* regs valid */
@@ -44,8 +45,6 @@ int an_read_code(void *env, uint64_t addr, uint8_t *buf, size_t n);
 /* locks.c */
 void locks_cpu_waits(struct an_env *e);
 void locks_hung_tasks(struct an_env *e);
-/* waitgraph.c */
-void waitgraph_build(struct analysis *a);
 /* csd_stats.c */
 void csd_stats_build(struct ctx *c, struct analysis *a);
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 
 #include "btf.h"
 #include "dump.h"
@@ -24,6 +25,7 @@ struct kbtf *kbtf_from_mem(const void *data, size_t len)
 
 	if (!data || len < 24 || len > KBTF_MAX_SIZE)
 		return NULL;
+	libbpf_set_print(NULL);		/* a bad blob is our report, not stderr's */
 	b = calloc(1, sizeof(*b));
 	if (!b)
 		return NULL;
@@ -158,7 +160,7 @@ int kbtf_member(const struct kbtf *b, const char *type, const char *path,
 	int depth = 0;
 	__s64 sz;
 
-	if (!b || !type || !path)
+	if (!b || !type || !path || !*path)
 		return -1;
 	sid = find_composite(b->btf, type);
 	if (sid <= 0)

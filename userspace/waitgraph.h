@@ -16,4 +16,7 @@
 unsigned int waitgraph_cycles(const int *next, unsigned int n, unsigned int maxc,
 			      unsigned int maxlen, int (*nodes)[8], unsigned int *len);
 
+/* Edges from @a's CPU and hung-task waits; fills a->cycles (with texts). */
+void waitgraph_build(struct analysis *a);
+
 #endif
