@@ -53,7 +53,7 @@ struct an_wait {
 	int owner_pid;			/* -1 unknown */
 	char owner_comm[AN_COMM + 1];	/* "" unknown */
 	int target_cpu;			/* csd / task waits, -1 */
-	char evidence[256];
+	char evidence[512];
 };
 
 struct an_cpu {
@@ -77,7 +77,7 @@ struct an_lock {
 	uint64_t word;
 	int owner_cpu, owner_pid;
 	char owner_comm[AN_COMM + 1];
-	char evidence[256];
+	char evidence[512];
 	struct an_waiter waiters[16];
 	unsigned int nwaiters;
 };

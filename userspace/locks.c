@@ -408,7 +408,7 @@ void locks_hung_tasks(struct an_env *e)
 				h->wait.owner_cpu = tasks_running_cpu(&e->ts, ot->addr);
 			}
 			snprintf(h->wait.evidence, sizeof(h->wait.evidence),
-				 "in %s; its waiter on the stack is on the wait_list of 0x%" PRIx64
+				 "in %.96s; its waiter on the stack is on the wait_list of 0x%" PRIx64
 				 "; owner field 0x%" PRIx64 "%s%s%s", where, v, owner,
 				 kind == AN_WAIT_RWSEM && (owner & 1) ? " (reader-owned: last reader)" : "",
 				 ot && h->wait.owner_cpu < 0 ? ", owner not running on a CPU, state " : "",
