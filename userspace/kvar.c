@@ -21,6 +21,7 @@
 struct kvar_mod {
 	char name[56];
 	uint64_t text, text_size;	/* core text, when known */
+	uint64_t percpu, percpu_size;	/* per-CPU area (offset form), 0 if none */
 	uint64_t symtab, strtab;
 	uint32_t nsym;
 	Elf64_Sym *sym;			/* read on first use */
@@ -97,7 +98,8 @@ static void read_mods(struct kvar *kv)
 {
 	uint64_t head = kvar_sym(kv, "modules"), p, o_list, o_name, o_ks, o_sym,
 		 o_str, o_num, o_text = 0, o_tsize = 0, sz;
-	int have_text;
+	uint64_t o_pcpu = 0, o_pcpusz = 0;
+	int have_text, have_pcpu;
 
 	kv->nmods = 0;
 	if (!head || !kv->btf ||
@@ -114,6 +116,8 @@ static void read_mods(struct kvar *kv)
 		    (!kbtf_member(kv->btf, "module", "core_layout.base", &o_text, NULL) &&
 		     !kbtf_member(kv->btf, "module", "core_layout.text_size", &o_tsize, NULL) &&
 		     (o_tsize -= o_text, 1));
+	have_pcpu = !kbtf_member(kv->btf, "module", "percpu", &o_pcpu, NULL) &&
+		    !kbtf_member(kv->btf, "module", "percpu_size", &o_pcpusz, NULL);
 	kv->mods = calloc(KVAR_MAX_MODS, sizeof(*kv->mods));
 	if (!kv->mods)
 		return;
@@ -140,6 +144,12 @@ static void read_mods(struct kvar *kv)
 			else
 				m->text_size = n;
 		}
+		if (have_pcpu &&
+		    (dump_read_virt(kv->d, base + o_pcpu, &m->percpu, 8) ||
+		     dump_read_virt(kv->d, base + o_pcpusz, &n, 4)))
+			m->percpu = 0;
+		else if (have_pcpu)
+			m->percpu_size = n;
 		kv->nmods++;
 		p = next;
 	}
@@ -220,11 +230,24 @@ static int mod_name(struct kvar *kv, uint64_t addr, char *buf, size_t len)
 		for (k = 0; name[k]; k++)
 			if ((unsigned char)name[k] < 0x20 || (unsigned char)name[k] >= 0x7f)
 				name[k] = '?';
-		snprintf(buf, len, "%s+0x%" PRIx64 " [%s]", name,
-			 addr - best->st_value, m->name);
+		snprintf(buf, len, "%s+0x%" PRIx64, name, addr - best->st_value);
 		return 0;
 	}
 	return -1;
+}
+
+/* Is the offset-form address @o in a module's per-CPU area? */
+static int in_mod_percpu(struct kvar *kv, uint64_t o)
+{
+	int i;
+
+	if (kv->nmods < 0)
+		read_mods(kv);
+	for (i = 0; i < kv->nmods; i++)
+		if (kv->mods[i].percpu && o >= kv->mods[i].percpu &&
+		    o - kv->mods[i].percpu < kv->mods[i].percpu_size)
+			return 1;
+	return 0;
 }
 
 int kvar_name(struct kvar *kv, uint64_t addr, char *buf, size_t len)
@@ -238,10 +261,15 @@ int kvar_name(struct kvar *kv, uint64_t addr, char *buf, size_t len)
 	for (cpu = 0; kv->pcpu_off && cpu < kv->ncpus; cpu++) {
 		uint64_t o = addr - kv->pcpu_off[cpu];
 
-		if (!kv->pcpu_off[cpu] || o < kv->pcpu_start || o >= kv->pcpu_end)
+		if (!kv->pcpu_off[cpu])
 			continue;
-		if (dump_symbolize_data(kv->d, o, s, sizeof(s), NULL))
-			break;
+		if (o >= kv->pcpu_start && o < kv->pcpu_end) {
+			if (dump_symbolize_data(kv->d, o, s, sizeof(s), NULL))
+				break;
+		} else if (o >= 0xffff800000000000ull || !in_mod_percpu(kv, o) ||
+			   mod_name(kv, o, s, sizeof(s))) {
+			continue;	/* module per-CPU symbols: offset form */
+		}
 		/* "cpu_stopper+0x0" -> "cpu_stopper" */
 		if (strlen(s) > 4 && !strcmp(s + strlen(s) - 4, "+0x0"))
 			s[strlen(s) - 4] = 0;

@@ -70,9 +70,15 @@ static const struct an_wait *node_wait(const struct analysis *a, int v)
 	       &a->hung[v - (int)a->ncpus].wait;
 }
 
+/* The lock as the one-line text names it: "sym" for "sym+0x0" (the
+ * lock is the variable itself), else the full name or the address. */
 static void lock_label(const struct an_wait *w, char *buf, size_t len)
 {
-	if (w->lock_name[0])
+	size_t n = strlen(w->lock_name);
+
+	if (n > 4 && !strcmp(w->lock_name + n - 4, "+0x0"))
+		snprintf(buf, len, "%.*s", (int)(n - 4), w->lock_name);
+	else if (n)
 		snprintf(buf, len, "%s", w->lock_name);
 	else
 		snprintf(buf, len, "lock 0x%llx", (unsigned long long)w->lock);
@@ -159,7 +165,11 @@ void waitgraph_build(struct analysis *a)
 				break;
 			default:
 				lock_label(w, lk, sizeof(lk));
-				snprintf(nd->waits_for, sizeof(nd->waits_for), "%s", lk);
+				if (w->lock_name[0])
+					snprintf(nd->waits_for, sizeof(nd->waits_for), "%s",
+						 w->lock_name);
+				else
+					snprintf(nd->waits_for, sizeof(nd->waits_for), "%s", lk);
 				off += (size_t)snprintf(cy->text + off, sizeof(cy->text) - off,
 					"%s%s waits for %s held by %s", i ? "; " : "", me, lk, him);
 				break;
