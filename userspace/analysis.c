@@ -491,28 +491,27 @@ void analysis_run(struct ctx *c, struct analysis *a)
 		return;
 	}
 	a->ncpus = n;
-	e.btf = kbtf_load(c->d, a->btf_note, sizeof(a->btf_note));
-	a->btf_ok = !!e.btf;
+	e.btf = kbtf_open_lazy(c->d, c->o.cache_dir);
+	a->btf_ok = kbtf_ok(e.btf, a->btf_note, sizeof(a->btf_note));
 	kvar_init(&e.kv, c->d, e.btf, n);
-	if (!c->ms && e.btf) {
+	if (!c->ms && a->btf_ok) {
 		/* module text symbols from the module list (kept: needs BTF
 		 * offsets only at first use, read now) */
 		a->modsym_kv = calloc(1, sizeof(*a->modsym_kv));
 		if (a->modsym_kv) {
 			kvar_init(a->modsym_kv, c->d, e.btf, 0);
 			kvar_is_text(a->modsym_kv, ~0ull);	/* reads the list */
-			a->modsym_kv->btf = NULL;
 			dump_set_sym_fallback(c->d, kvar_mod_symbolize, a->modsym_kv);
 		}
 	}
-	e.have_tasks = e.btf && !tasks_load(&e.ts, &e.kv, e.btf, n);
+	e.have_tasks = a->btf_ok && !tasks_load(&e.ts, &e.kv, e.btf, n);
 	a->ntasks = (unsigned int)e.ts.n;
 	for (i = 0; i < n; i++)
 		cpu_context(&e, i);
-	if (e.btf)
+	if (a->btf_ok) {
 		locks_cpu_waits(&e);
-	if (e.btf)
 		locks_hung_tasks(&e);
+	}
 	waitgraph_build(a);
 	csd_stats_build(c, a);
 	panic_frames(&e);
@@ -522,7 +521,11 @@ void analysis_run(struct ctx *c, struct analysis *a)
 	free(e.cc);
 	tasks_free(&e.ts);
 	kvar_free(&e.kv);
-	kbtf_free(e.btf);
+	kbtf_save(e.btf);
+	if (!a->modsym_kv)
+		kbtf_free(e.btf);
+	else
+		a->modsym_btf = e.btf;	/* the module list reader's symbols */
 }
 
 void analysis_free(struct ctx *c, struct analysis *a)
@@ -533,6 +536,8 @@ void analysis_free(struct ctx *c, struct analysis *a)
 		free(a->modsym_kv);
 		a->modsym_kv = NULL;
 	}
+	kbtf_free(a->modsym_btf);
+	a->modsym_btf = NULL;
 	free(a->cpu);
 	a->cpu = NULL;
 	a->ncpus = 0;

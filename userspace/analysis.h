@@ -14,6 +14,7 @@
 
 struct ctx;
 struct kvar;
+struct kbtf;
 
 #define AN_COMM		16
 #define AN_MAX_CPUS	4096
@@ -34,6 +35,8 @@ struct an_task {
 	int cpu;		/* task's cpu field, -1 unknown */
 	uint64_t stack;		/* task->stack, 0 unknown */
 	uint64_t sp;		/* task->thread.sp (sleeping tasks) */
+	uint64_t list_next;	/* task->tasks.next (the walk) */
+	uint64_t signal;	/* task->signal (the thread walk) */
 };
 
 enum an_wait_kind {
@@ -162,6 +165,7 @@ struct analysis {
 	unsigned int npframes;
 	struct an_verdict verdict;
 	struct kvar *modsym_kv;		/* module symbols without a record */
+	struct kbtf *modsym_btf;	/* its schema (kept as long) */
 };
 
 /*

@@ -12,12 +12,8 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "btf.h"
+#include "btf_priv.h"
 #include "dump.h"
-
-struct kbtf {
-	struct btf *btf;
-};
 
 struct kbtf *kbtf_from_mem(const void *data, size_t len)
 {
@@ -37,18 +33,18 @@ struct kbtf *kbtf_from_mem(const void *data, size_t len)
 	return b;
 }
 
-struct kbtf *kbtf_load(struct dump *d, char *note, size_t len)
+struct btf *kbtf_read_blob(struct dump *d, char *note, size_t len)
 {
 	uint64_t start = dump_symbol_addr(d, "__start_BTF");
 	uint64_t stop = dump_symbol_addr(d, "__stop_BTF");
-	struct kbtf *b;
+	struct btf *btf;
 	void *buf;
 
 	if (!start || !stop || stop <= start) {
 		snprintf(note, len, "no __start_BTF/__stop_BTF in kallsyms");
 		return NULL;
 	}
-	if (stop - start > KBTF_MAX_SIZE) {
+	if (stop - start > KBTF_MAX_SIZE || stop - start < 24) {
 		snprintf(note, len, "BTF size %llu out of range",
 			 (unsigned long long)(stop - start));
 		return NULL;
@@ -64,10 +60,27 @@ struct kbtf *kbtf_load(struct dump *d, char *note, size_t len)
 			 (unsigned long long)start);
 		return NULL;
 	}
-	b = kbtf_from_mem(buf, stop - start);
+	libbpf_set_print(NULL);
+	btf = btf__new(buf, (__u32)(stop - start));
 	free(buf);
-	if (!b)
+	if (!btf)
 		snprintf(note, len, "BTF at 0x%llx invalid", (unsigned long long)start);
+	return btf;
+}
+
+struct kbtf *kbtf_load(struct dump *d, char *note, size_t len)
+{
+	struct kbtf *b;
+	struct btf *btf = kbtf_read_blob(d, note, len);
+
+	if (!btf)
+		return NULL;
+	b = calloc(1, sizeof(*b));
+	if (!b) {
+		btf__free(btf);
+		return NULL;
+	}
+	b->btf = btf;
 	return b;
 }
 
@@ -75,13 +88,14 @@ void kbtf_free(struct kbtf *b)
 {
 	if (!b)
 		return;
+	kschema_free(b);
 	btf__free(b->btf);
 	free(b);
 }
 
 unsigned int kbtf_nr_types(const struct kbtf *b)
 {
-	return b ? btf__type_cnt(b->btf) : 0;
+	return b && b->btf ? btf__type_cnt(b->btf) : 0;
 }
 
 /* Skip typedefs and qualifiers (bounded: a loop in the blob ends here). */
@@ -153,6 +167,14 @@ static int find_in(const struct btf *btf, __u32 id, const char *name, size_t nl,
 int kbtf_member(const struct kbtf *b, const char *type, const char *path,
 		uint64_t *off, uint64_t *size)
 {
+	if (b && b->lazy)
+		return kschema_member((struct kbtf *)b, type, path, off, size);
+	return kbtf_member_raw(b, type, path, off, size);
+}
+
+int kbtf_member_raw(const struct kbtf *b, const char *type, const char *path,
+		    uint64_t *off, uint64_t *size)
+{
 	__s32 sid;
 	__u32 id;
 	uint64_t o = 0;
@@ -160,7 +182,7 @@ int kbtf_member(const struct kbtf *b, const char *type, const char *path,
 	int depth = 0;
 	__s64 sz;
 
-	if (!b || !type || !path || !*path)
+	if (!b || !b->btf || !type || !path || !*path)
 		return -1;
 	sid = find_composite(b->btf, type);
 	if (sid <= 0)
@@ -187,10 +209,17 @@ int kbtf_member(const struct kbtf *b, const char *type, const char *path,
 
 uint64_t kbtf_size(const struct kbtf *b, const char *type)
 {
+	if (b && b->lazy)
+		return kschema_size((struct kbtf *)b, type);
+	return kbtf_size_raw(b, type);
+}
+
+uint64_t kbtf_size_raw(const struct kbtf *b, const char *type)
+{
 	__s32 id;
 	__s64 sz;
 
-	if (!b)
+	if (!b || !b->btf)
 		return 0;
 	id = find_composite(b->btf, type);
 	if (id <= 0)

@@ -18,6 +18,21 @@ struct kbtf;
 
 /* The dump's vmlinux BTF, or NULL with a one-line reason in @note. */
 struct kbtf *kbtf_load(struct dump *d, char *note, size_t len);
+
+/*
+ * The same, lazily and memoized (kschema.c): answers come from the
+ * per-build cache file when it has them (no BTF or kallsyms names read),
+ * else from the dump's BTF, loaded on the first miss. Never NULL except
+ * on out-of-memory; kbtf_member() fails when neither has the answer.
+ * @cache_dir NULL: no cache file.
+ */
+struct kbtf *kbtf_open_lazy(struct dump *d, const char *cache_dir);
+/* Address of kernel symbol @name (memoized; KASLR-relocated), or 0. */
+uint64_t kbtf_sym(struct kbtf *b, const char *name);
+/* Write new answers to the cache file (best effort). */
+void kbtf_save(struct kbtf *b);
+/* 1 if BTF answered (from the cache or the dump), else 0 + note. */
+int kbtf_ok(struct kbtf *b, char *note, size_t len);
 /* Parse a raw BTF blob (copied); NULL if it is not valid BTF. */
 struct kbtf *kbtf_from_mem(const void *data, size_t len);
 void kbtf_free(struct kbtf *b);

@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "analysis.h"
 #include "csdextract.h"
@@ -26,6 +27,10 @@ static void usage(FILE *f)
 "  --no-scan           do not scan physical memory when no location hint is found\n"
 "  --no-hints          ignore the capture cmdline and kernel-log location hints\n"
 "                      (find the record by --record-phys or the scan only)\n"
+"  --cache-dir DIR     keep the per-build kernel schema (struct offsets, symbol\n"
+"                      addresses) in DIR (default $CSDEXTRACT_CACHE_DIR, else\n"
+"                      $XDG_CACHE_HOME/csdextract, else ~/.cache/csdextract)\n"
+"  --no-cache          neither read nor write that cache\n"
 "  -o, --output FILE   write the report to FILE instead of standard output\n"
 "  -h, --help          this text\n"
 "  -V, --version       version\n"
@@ -54,6 +59,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "no-scan", no_argument, NULL, 'n' },
 		{ "no-hints", no_argument, NULL, 'H' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "cache-dir", required_argument, NULL, 'C' },
+		{ "no-cache", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -69,6 +76,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'n': o->no_scan = 1; break;
 		case 'H': o->no_hints = 1; break;
 		case 'o': o->out = optarg; break;
+		case 'C': o->cache_dir = optarg; break;
+		case 'N': o->no_cache = 1; break;
 		case 'r':
 			errno = 0;
 			o->record_phys = strtoull(optarg, &end, 0);
@@ -101,6 +110,40 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	}
 	o->path = argv[optind];
 	return 0;
+}
+
+/* The schema cache directory: option, environment, XDG, home; or NULL. */
+static char *cache_dir(const struct opts *o)
+{
+	const char *e;
+	char *p = NULL;
+
+	if (o->no_cache)
+		return NULL;
+	if (o->cache_dir)
+		return strdup(o->cache_dir);
+	if ((e = getenv("CSDEXTRACT_CACHE_DIR")) && *e)
+		return strdup(e);
+	if ((e = getenv("XDG_CACHE_HOME")) && *e == '/') {
+		if (asprintf(&p, "%s/csdextract", e) < 0)
+			p = NULL;
+		return p;
+	}
+	if ((e = getenv("HOME")) && *e == '/') {
+		if (asprintf(&p, "%s/.cache/csdextract", e) < 0)
+			p = NULL;
+		if (p) {	/* ~/.cache itself may not exist yet */
+			char *q = strdup(p);
+
+			if (q) {
+				*strrchr(q, '/') = 0;
+				mkdir(q, 0700);
+				free(q);
+			}
+		}
+		return p;
+	}
+	return NULL;
 }
 
 int main(int argc, char **argv)
@@ -149,6 +192,7 @@ int main(int argc, char **argv)
 	if (c.panic_cpu < 0 && c.found && c.rec.crash_valid)
 		c.panic_cpu = (int)c.rec.crash.panic_cpu;
 	c.an = calloc(1, sizeof(*c.an));
+	c.o.cache_dir = cache_dir(&c.o);
 	if (c.an)
 		analysis_run(&c, c.an);
 	if (c.o.out) {
@@ -188,6 +232,7 @@ done:
 	if (c.an)
 		analysis_free(&c, c.an);
 	free(c.an);
+	free((char *)c.o.cache_dir);
 	dump_set_sym_fallback(c.d, NULL, NULL);
 	modsyms_free(c.ms);
 	cs_decoded_free(&c.rec);

@@ -28,6 +28,8 @@ struct opts {
 	uint64_t record_phys;
 	const char *out;
 	const char *path;
+	int no_cache;
+	const char *cache_dir;	/* per-build schema cache (kschema.c), NULL none */
 };
 
 enum found_by {

@@ -30,6 +30,9 @@ struct kvar_mod {
 
 uint64_t kvar_sym(struct kvar *kv, const char *name)
 {
+	/* memoized (and cached per build) when the schema is lazy */
+	if (kv->btf && kv->btf_lazy)
+		return kbtf_sym((struct kbtf *)kv->btf, name);
 	return dump_symbol_addr(kv->d, name);
 }
 
@@ -42,6 +45,7 @@ void kvar_init(struct kvar *kv, struct dump *d, const struct kbtf *btf,
 	memset(kv, 0, sizeof(*kv));
 	kv->d = d;
 	kv->btf = btf;
+	kv->btf_lazy = btf && kbtf_sym((struct kbtf *)btf, "_stext") != 0;
 	kv->nmods = -1;
 	kv->stext = kvar_sym(kv, "_stext");
 	kv->etext = kvar_sym(kv, "_etext");

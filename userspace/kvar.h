@@ -22,6 +22,7 @@ struct kvar_mod;
 struct kvar {
 	struct dump *d;
 	const struct kbtf *btf;
+	int btf_lazy;			/* btf is kbtf_open_lazy()'s: symbols too */
 	uint64_t pcpu_start, pcpu_end;	/* per-CPU section (symbol values) */
 	uint64_t *pcpu_off;		/* __per_cpu_offset[] */
 	unsigned int ncpus;

@@ -38,36 +38,72 @@ char tasks_state_char(uint64_t state, uint64_t exit_state)
 	return '?';
 }
 
+/* Little-endian field of @n bytes (1..8) at @off of the task copy. */
+static uint64_t field(const struct tasks *ts, const uint8_t *buf, uint64_t off, size_t n)
+{
+	uint64_t v = 0;
+
+	if (off < ts->span_lo || off - ts->span_lo + n > ts->span_len || n > 8)
+		return 0;
+	memcpy(&v, buf + (off - ts->span_lo), n);
+	return v;
+}
+
 int tasks_read(struct tasks *ts, struct kvar *kv, uint64_t addr, struct an_task *t)
 {
-	uint64_t st = 0, ex = 0;
-	uint32_t pid, flags = 0, cpu;
+	uint8_t buf[TASKS_MAX_SPAN];
+	uint64_t st, ex, flags, cpu;
 	size_t i;
 
 	memset(t, 0, sizeof(*t));
 	t->cpu = -1;
-	if (!addr || dump_read_virt(kv->d, addr + ts->o_pid, &pid, 4) ||
-	    dump_read_virt(kv->d, addr + ts->o_comm, t->comm, AN_COMM) ||
-	    dump_read_virt(kv->d, addr + ts->o_state, &st,
-			   ts->state_size <= 8 ? ts->state_size : 8))
+	/* one read of the span of every field used (one address translation) */
+	if (!addr || !ts->span_len ||
+	    dump_read_virt(kv->d, addr + ts->span_lo, buf, ts->span_len))
 		return -1;
+	memcpy(t->comm, buf + (ts->o_comm - ts->span_lo), AN_COMM);
 	t->comm[AN_COMM] = 0;
 	for (i = 0; t->comm[i]; i++)
 		if ((unsigned char)t->comm[i] < 0x20 || (unsigned char)t->comm[i] >= 0x7f)
 			t->comm[i] = '?';
-	if (ts->o_exit)
-		dump_read_virt(kv->d, addr + ts->o_exit, &ex, 4);
-	dump_read_virt(kv->d, addr + ts->o_flags, &flags, 4);
-	dump_read_virt(kv->d, addr + ts->o_stack, &t->stack, 8);
-	dump_read_virt(kv->d, addr + ts->o_sp, &t->sp, 8);
-	if (ts->have_cpu && !dump_read_virt(kv->d, addr + ts->o_cpu, &cpu, 4) &&
-	    cpu < KVAR_MAX_CPUS)
+	st = field(ts, buf, ts->o_state, ts->state_size <= 8 ? ts->state_size : 8);
+	ex = ts->o_exit ? field(ts, buf, ts->o_exit, 4) : 0;
+	flags = field(ts, buf, ts->o_flags, 4);
+	t->stack = field(ts, buf, ts->o_stack, 8);
+	t->sp = field(ts, buf, ts->o_sp, 8);
+	cpu = ts->have_cpu ? field(ts, buf, ts->o_cpu, 4) : ~0ull;
+	if (cpu < KVAR_MAX_CPUS)
 		t->cpu = (int)cpu;
 	t->addr = addr;
-	t->pid = (int)pid;
+	t->pid = (int)field(ts, buf, ts->o_pid, 4);
 	t->state = tasks_state_char(st, ex);
-	t->idle = pid == 0 || (flags & PF_IDLE);
+	t->idle = t->pid == 0 || (flags & PF_IDLE);
 	t->valid = 1;
+	t->list_next = field(ts, buf, ts->o_tasks, 8);
+	t->signal = ts->o_signal ? field(ts, buf, ts->o_signal, 8) : 0;
+	return 0;
+}
+
+/* The span [lo, hi) of the fields tasks_read() uses; -1 if too wide. */
+static int set_span(struct tasks *ts)
+{
+	const uint64_t o[] = { ts->o_pid, ts->o_comm, ts->o_state, ts->o_stack, ts->o_sp,
+		ts->o_flags, ts->o_tasks, ts->o_exit, ts->have_cpu ? ts->o_cpu : ts->o_pid,
+		ts->o_signal ? ts->o_signal : ts->o_pid };
+	const uint64_t sz[] = { 4, AN_COMM, ts->state_size, 8, 8, 4, 16, 4, 4, 8 };
+	uint64_t lo = ~0ull, hi = 0;
+	size_t k;
+
+	for (k = 0; k < sizeof(o) / sizeof(o[0]); k++) {
+		if (o[k] < lo)
+			lo = o[k];
+		if (o[k] + sz[k] > hi)
+			hi = o[k] + sz[k];
+	}
+	if (hi - lo > TASKS_MAX_SPAN || ts->state_size > 8)
+		return -1;
+	ts->span_lo = lo;
+	ts->span_len = hi - lo;
 	return 0;
 }
 
@@ -118,6 +154,12 @@ int tasks_load(struct tasks *ts, struct kvar *kv, const struct kbtf *btf,
 	threads = !kbtf_member(btf, "task_struct", "signal", &o_signal, NULL) &&
 		  !kbtf_member(btf, "signal_struct", "thread_head", &o_thead, NULL) &&
 		  !kbtf_member(btf, "task_struct", "thread_node", &o_tnode, NULL);
+	ts->o_tasks = o_tasks;
+	ts->o_signal = threads ? o_signal : 0;
+	if (set_span(ts)) {
+		snprintf(ts->note, sizeof(ts->note), "task_struct fields too far apart");
+		return -1;
+	}
 
 	/* the task running on each CPU */
 	if (ncpus > KVAR_MAX_CPUS)
@@ -147,8 +189,9 @@ int tasks_load(struct tasks *ts, struct kvar *kv, const struct kbtf *btf,
 
 		if (push(ts, &cap, kv, p))
 			break;
-		if (threads && p != init &&
-		    !dump_read_virt(kv->d, p + o_signal, &sig, 8) && sig) {
+		sig = ts->t[ts->n - 1].signal;
+		next = ts->t[ts->n - 1].list_next;
+		if (threads && p != init && sig) {
 			head = sig + o_thead;
 			if (!dump_read_virt(kv->d, head, &th, 8)) {
 				while (th != head && guard++ < TASKS_MAX) {
@@ -161,11 +204,6 @@ int tasks_load(struct tasks *ts, struct kvar *kv, const struct kbtf *btf,
 					th = tn;
 				}
 			}
-		}
-		if (dump_read_virt(kv->d, p + o_tasks, &next, 8)) {
-			snprintf(ts->note, sizeof(ts->note),
-				 "task list unreadable after %zu tasks", ts->n);
-			break;
 		}
 		p = next - o_tasks;
 	} while (p != init && ++guard < TASKS_MAX);

@@ -17,6 +17,7 @@ struct kvar;
 struct kbtf;
 
 #define TASKS_MAX	(1u << 17)
+#define TASKS_MAX_SPAN	16384	/* bytes of task_struct read at once */
 
 struct tasks {
 	struct an_task *t;
@@ -26,7 +27,8 @@ struct tasks {
 	char note[160];		/* why the walk stopped early, "" if not */
 	/* task_struct member offsets */
 	uint64_t o_pid, o_comm, o_state, o_stack, o_sp, o_cpu, o_exit;
-	uint64_t o_flags, state_size;
+	uint64_t o_flags, state_size, o_tasks, o_signal;
+	uint64_t span_lo, span_len;	/* one read per task covers the fields */
 	int have_cpu;
 };
 
