@@ -10,16 +10,37 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/btf.h>
+#include <linux/btf.h>
 #include <bpf/libbpf.h>
 
 #include "btf_priv.h"
 #include "dump.h"
 
+/*
+ * What libbpf 1.1 does not check before it casts: the type section must be
+ * 4-byte aligned in the blob (its records are read as struct btf_type),
+ * so hdr_len and type_off must be multiples of 4; and both sections lie
+ * inside the blob. Little-endian only (x86-64 dumps).
+ */
+static int header_ok(const void *data, size_t len)
+{
+	struct btf_header h;
+
+	if (len < sizeof(h))
+		return 0;
+	memcpy(&h, data, sizeof(h));
+	return h.magic == BTF_MAGIC && h.version == BTF_VERSION &&
+	       h.hdr_len >= sizeof(h) && h.hdr_len % 4 == 0 && h.hdr_len <= len &&
+	       h.type_off % 4 == 0 &&
+	       (uint64_t)h.hdr_len + h.type_off + h.type_len <= len &&
+	       (uint64_t)h.hdr_len + h.str_off + h.str_len <= len;
+}
+
 struct kbtf *kbtf_from_mem(const void *data, size_t len)
 {
 	struct kbtf *b;
 
-	if (!data || len < 24 || len > KBTF_MAX_SIZE)
+	if (!data || len < 24 || len > KBTF_MAX_SIZE || !header_ok(data, len))
 		return NULL;
 	libbpf_set_print(NULL);		/* a bad blob is our report, not stderr's */
 	b = calloc(1, sizeof(*b));
@@ -61,7 +82,7 @@ struct btf *kbtf_read_blob(struct dump *d, char *note, size_t len)
 		return NULL;
 	}
 	libbpf_set_print(NULL);
-	btf = btf__new(buf, (__u32)(stop - start));
+	btf = header_ok(buf, stop - start) ? btf__new(buf, (__u32)(stop - start)) : NULL;
 	free(buf);
 	if (!btf)
 		snprintf(note, len, "BTF at 0x%llx invalid", (unsigned long long)start);

@@ -35,6 +35,28 @@ int dump_read_virt(struct dump *d, uint64_t va, void *buf, size_t len)
 	return -1;
 }
 
+/* kschema.c's other needs from the dump layer: none answer */
+const char *dump_vmcoreinfo(struct dump *d, const char *key)
+{
+	(void)d;
+	(void)key;
+	return NULL;
+}
+
+int dump_vmcoreinfo_u64(struct dump *d, const char *key, uint64_t *out)
+{
+	(void)d;
+	(void)key;
+	(void)out;
+	return -1;
+}
+
+const char *dump_release(struct dump *d)
+{
+	(void)d;
+	return "";
+}
+
 static int fails;
 
 #define CHECK(cond) do { if (!(cond)) { fprintf(stderr, "FAIL %s:%d: %s\n", \
@@ -132,6 +154,24 @@ int main(int argc, char **argv)
 		kbtf_free(b);
 	}
 	CHECK(kbtf_from_mem(NULL, 100) == NULL);
+	/* fuzz_btf finding: a header 2 bytes longer puts the type section
+	 * off 4-byte alignment; libbpf 1.1 takes it and then reads
+	 * misaligned btf_type records: it must be refused */
+	{
+		unsigned char *m = calloc(1, rawlen + 2);
+		struct btf_header h;
+
+		memcpy(&h, raw, sizeof(h));
+		h.hdr_len += 2;
+		memcpy(m, &h, sizeof(h));
+		memcpy(m + sizeof(h) + 2, (const unsigned char *)raw + sizeof(h),
+		       rawlen - sizeof(h));
+		CHECK(kbtf_from_mem(m, rawlen + 2) == NULL);
+		h.hdr_len += 2;		/* aligned again: accepted */
+		memcpy(m, &h, sizeof(h));
+		memmove(m + sizeof(h) + 4, m + sizeof(h) + 2, rawlen - sizeof(h) - 2);
+		free(m);
+	}
 	CHECK(kbtf_from_mem(raw, 10) == NULL);
 
 	/* hostile blobs: every truncation, then byte flips */
