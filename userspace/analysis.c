@@ -90,6 +90,63 @@ int an_read_code(void *env, uint64_t addr, uint8_t *buf, size_t n)
 	return dump_read_virt(((struct an_env *)env)->kv.d, addr, buf, n);
 }
 
+/*
+ * Top of @cpu's hard-IRQ stack (per-CPU hardirq_stack_ptr, in pcpu_hot
+ * on 6.12, a variable of its own on 6.1, points at its last slot, which
+ * holds the interrupted stack pointer); 0 if unknown.
+ */
+static uint64_t irq_stack_top(struct an_env *e, unsigned int cpu)
+{
+	uint64_t p = 0, o;
+
+	if (!kbtf_member(e->btf, "pcpu_hot", "hardirq_stack_ptr", &o, NULL))
+		p = kvar_percpu(&e->kv, "pcpu_hot", cpu);
+	else if ((p = kvar_percpu(&e->kv, "hardirq_stack_ptr", cpu)))
+		o = 0;
+	if (!p || dump_read_virt(e->kv.d, p + o, &p, 8) || p < 0xffff800000000000ull)
+		return 0;
+	return p + 8;
+}
+
+/*
+ * The interrupted RIP: the IRET frame the interrupt entry pushed on the
+ * interrupted stack (RIP, CS 0x10, RFLAGS, RSP, SS 0x18 or 0), in the
+ * pt_regs just above the saved stack pointer. 0 if not found.
+ */
+static uint64_t iret_rip(struct an_env *e, const uint8_t *stk, size_t len, size_t *off)
+{
+	uint64_t v[5];
+	size_t k;
+
+	for (k = 0; k + 40 <= len && k < 1024; k += 8) {
+		memcpy(v, stk + k, sizeof(v));
+		if (v[1] == 0x10 && (v[4] == 0x18 || v[4] == 0) &&
+		    v[3] >= 0xffff800000000000ull && (v[2] & 0x2) && an_is_text(e, v[0])) {
+			*off = k;
+			return v[0];
+		}
+	}
+	return 0;
+}
+
+/* Stack of @sp, reading to the IRQ stack's real top when it is on it, and
+ * then the interrupted stack too. */
+static void read_stacks(struct an_env *e, unsigned int i, struct an_cpuctx *cc)
+{
+	uint64_t top = irq_stack_top(e, i), prev;
+
+	if (top && cc->r.sp < top && top - cc->r.sp <= STACK_SIZE) {
+		if (an_read_stack(e, cc->r.sp, top, &cc->stk, &cc->base, &cc->len))
+			return;
+		memcpy(&prev, cc->stk + cc->len - 8, 8);
+		if (prev >= 0xffff800000000000ull && (prev < cc->base || prev >= top) &&
+		    !an_read_stack(e, prev, 0, &cc->stk2, &cc->base2, &cc->len2))
+			cc->irq_rip = iret_rip(e, cc->stk2, cc->len2, &cc->irq_rip_off);
+		return;
+	}
+	an_read_stack(e, cc->r.sp, 0, &cc->stk, &cc->base, &cc->len);
+}
+
 static void cpu_context(struct an_env *e, unsigned int i)
 {
 	struct ctx *c = e->c;
@@ -114,7 +171,7 @@ static void cpu_context(struct an_env *e, unsigned int i)
 		ac->have_regs = 1;
 		ac->rip = cc->r.ip;
 		an_sym(e, cc->r.ip, 0, ac->rip_sym, sizeof(ac->rip_sym));
-		an_read_stack(e, cc->r.sp, 0, &cc->stk, &cc->base, &cc->len);
+		read_stacks(e, i, cc);
 	}
 	if (e->have_tasks && e->ts.cur && i < e->ts.ncpus && e->ts.cur[i])
 		t = tasks_get(&e->ts, &e->kv, e->ts.cur[i], &tmp);
@@ -125,6 +182,15 @@ static void cpu_context(struct an_env *e, unsigned int i)
 	if (t) {
 		ac->task = *t;
 		ac->task.cpu = (int)i;
+	} else if (!dump_cpu_pid(c->d, (int)i, &pid)) {
+		/* its task_struct is not in the dump: the note's pid only */
+		ac->task.valid = 1;
+		ac->task.pid = (int)pid;
+		ac->task.idle = pid == 0;
+		ac->task.state = '?';
+		ac->task.cpu = (int)i;
+		ac->task.addr = e->ts.cur && i < e->ts.ncpus ? e->ts.cur[i] : 0;
+		snprintf(ac->task.comm, sizeof(ac->task.comm), "%s", pid ? "?" : "swapper");
 	}
 	ac->wait.owner_cpu = ac->wait.owner_pid = ac->wait.target_cpu = -1;
 }
@@ -149,37 +215,22 @@ static void add_frame(struct analysis *a, struct an_env *e, uint64_t addr, int r
 		snprintf(f->fn, sizeof(f->fn), "0x%" PRIx64, addr);
 }
 
-/* Return addresses on [base, base+len), and on the stack the top slot of
- * an IRQ stack points back to (the interrupted task's). Skips the part
- * up to and including slot @after (0 = none). */
+/* Return addresses on [base, base+len) past slot @after (0 = none). */
 static void scan_frames(struct an_env *e, const uint8_t *stk, size_t len,
-			uint64_t base, uint64_t after, int depth)
+			uint64_t base, uint64_t after)
 {
 	struct analysis *a = e->a;
-	uint64_t addrs[AN_MAX_FRAMES], slots[AN_MAX_FRAMES], prev;
+	uint64_t addrs[AN_MAX_FRAMES], slots[AN_MAX_FRAMES];
 	size_t n, k, skip = 0;
 
+	if (!stk)
+		return;
 	if (after >= base && after < base + len)
 		skip = (size_t)(after - base) + 8;
 	n = stack_return_addrs(stk + skip, len - skip, base + skip, an_is_text,
 			       an_read_code, e, addrs, slots, AN_MAX_FRAMES);
 	for (k = 0; k < n; k++)
 		add_frame(a, e, addrs[k], 1, NULL, "stack-scan");
-	/* an IRQ stack's top slot holds the previous stack pointer */
-	if (depth < 2 && len >= 8 && ((base + len) & (STACK_SIZE - 1)) == 0) {
-		memcpy(&prev, stk + len - 8, 8);
-		if (prev >= 0xffff800000000000ull &&
-		    (prev < base + len - STACK_SIZE || prev >= base + len)) {
-			uint8_t *s2;
-			uint64_t b2;
-			size_t l2;
-
-			if (!an_read_stack(e, prev, 0, &s2, &b2, &l2)) {
-				scan_frames(e, s2, l2, b2, 0, depth + 1);
-				free(s2);
-			}
-		}
-	}
 }
 
 static void log_frames(struct an_env *e)
@@ -245,7 +296,17 @@ static void panic_frames(struct an_env *e)
 			after = where;
 		else if (!n)
 			add_frame(a, e, cc->r.ip, 0, NULL, "stack-scan");
-		scan_frames(e, cc->stk, cc->len, cc->base, after, 0);
+		scan_frames(e, cc->stk, cc->len, cc->base, after);
+		/* the interrupted stack: the entry code's frames below its
+		 * IRET frame, the interrupted RIP, then its callers */
+		if (cc->irq_rip) {
+			scan_frames(e, cc->stk2, cc->irq_rip_off, cc->base2, 0);
+			add_frame(a, e, cc->irq_rip, 0, NULL, "stack-scan");
+			scan_frames(e, cc->stk2, cc->len2, cc->base2,
+				    cc->base2 + cc->irq_rip_off + 32);
+		} else {
+			scan_frames(e, cc->stk2, cc->len2, cc->base2, 0);
+		}
 	}
 	if (a->npframes <= n + 1)
 		log_frames(e);
@@ -278,7 +339,21 @@ static void fmt_ms(char *buf, size_t len, uint64_t ns)
 		snprintf(buf, len, "%" PRIu64 " us", ns / 1000);
 }
 
-static void set_culprit_cpu(struct analysis *a, int cpu)
+static void set_culprit_cpu_at(struct analysis *a, int cpu, const char *fn);
+
+/* The culprit CPU, and what it runs: for the CPU that panicked from an
+ * interrupt, the interrupted function, not the panic path. */
+static void set_culprit_cpu(struct an_env *e, int cpu)
+{
+	char fn[160] = "";
+
+	if (cpu >= 0 && (unsigned int)cpu < e->a->ncpus && cpu == e->c->panic_cpu &&
+	    e->cc[cpu].irq_rip)
+		an_sym(e, e->cc[cpu].irq_rip, 0, fn, sizeof(fn));
+	set_culprit_cpu_at(e->a, cpu, fn);
+}
+
+static void set_culprit_cpu_at(struct analysis *a, int cpu, const char *fn)
 {
 	struct an_verdict *v = &a->verdict;
 	unsigned int k;
@@ -291,7 +366,7 @@ static void set_culprit_cpu(struct analysis *a, int cpu)
 		v->c_pid = a->cpu[cpu].task.pid;
 		snprintf(v->c_comm, sizeof(v->c_comm), "%s", a->cpu[cpu].task.comm);
 	}
-	snprintf(v->c_function, sizeof(v->c_function), "%s", a->cpu[cpu].rip_sym);
+	snprintf(v->c_function, sizeof(v->c_function), "%s", fn && *fn ? fn : a->cpu[cpu].rip_sym);
 	for (k = 0; k < a->nlocks; k++)
 		if (a->locks[k].owner_cpu == cpu) {
 			snprintf(v->c_lock, sizeof(v->c_lock), "%s", a->locks[k].name[0] ?
@@ -312,7 +387,7 @@ static void culprit_from_hung(struct an_env *e)
 		if (w->owner_pid < 0)
 			continue;
 		if (w->owner_cpu >= 0) {
-			set_culprit_cpu(a, w->owner_cpu);
+			set_culprit_cpu(e, w->owner_cpu);
 		} else {
 			v->have_culprit = 1;
 			v->c_cpu = -1;
@@ -406,20 +481,20 @@ static void verdict(struct an_env *e)
 	case AN_V_CSD_HANG:
 		k = panicked_hang >= 0 ? (unsigned int)panicked_hang : 0;
 		if (c->found && k < c->rec.nhang)
-			set_culprit_cpu(a, (int)c->rec.hang[k].target_cpu);
+			set_culprit_cpu(e, (int)c->rec.hang[k].target_cpu);
 		break;
 	case AN_V_DEADLOCK:
-		set_culprit_cpu(a, a->cycles[0].nodes[0].cpu);
+		set_culprit_cpu(e, a->cycles[0].nodes[0].cpu);
 		break;
 	case AN_V_SOFT_LOCKUP:
 		if (!log_find(c, "soft lockup - CPU#", &t))
-			set_culprit_cpu(a, atoi(t + strlen("soft lockup - CPU#")));
+			set_culprit_cpu(e, atoi(t + strlen("soft lockup - CPU#")));
 		break;
 	case AN_V_HARD_LOCKUP:
 		if (panicked_lockup >= 0)
-			set_culprit_cpu(a, (int)c->rec.lockup[panicked_lockup].cpu);
+			set_culprit_cpu(e, (int)c->rec.lockup[panicked_lockup].cpu);
 		else if ((t = strstr(msg, "LOCKUP on CPU ")))
-			set_culprit_cpu(a, atoi(t + strlen("LOCKUP on CPU ")));
+			set_culprit_cpu(e, atoi(t + strlen("LOCKUP on CPU ")));
 		break;
 	case AN_V_HUNG_TASK:
 	case AN_V_RCU_STALL:
@@ -506,6 +581,7 @@ void analysis_run(struct ctx *c, struct analysis *a)
 	}
 	e.have_tasks = a->btf_ok && !tasks_load(&e.ts, &e.kv, e.btf, n);
 	a->ntasks = (unsigned int)e.ts.n;
+	snprintf(a->tasks_note, sizeof(a->tasks_note), "%s", e.ts.note);
 	for (i = 0; i < n; i++)
 		cpu_context(&e, i);
 	if (a->btf_ok) {
@@ -516,8 +592,10 @@ void analysis_run(struct ctx *c, struct analysis *a)
 	csd_stats_build(c, a);
 	panic_frames(&e);
 	verdict(&e);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		free(e.cc[i].stk);
+		free(e.cc[i].stk2);
+	}
 	free(e.cc);
 	tasks_free(&e.ts);
 	kvar_free(&e.kv);

@@ -36,6 +36,7 @@ struct an_task {
 	uint64_t stack;		/* task->stack, 0 unknown */
 	uint64_t sp;		/* task->thread.sp (sleeping tasks) */
 	uint64_t list_next;	/* task->tasks.next (the walk) */
+	uint64_t list_prev;	/* task->tasks.prev (the walk back) */
 	uint64_t signal;	/* task->signal (the thread walk) */
 };
 
@@ -157,6 +158,7 @@ struct analysis {
 	struct an_hung hung[AN_MAX_HUNG];
 	unsigned int nhung;
 	unsigned int ntasks;		/* tasks walked */
+	char tasks_note[160];		/* why the walk stopped early, "" */
 	struct an_csd_stat stats[AN_MAX_FUNCS];
 	unsigned int nstats;
 	int have_stats;

@@ -20,6 +20,12 @@ struct an_cpuctx {
 	uint8_t *stk;			/* stack bytes [base, base + len) */
 	uint64_t base;
 	size_t len;
+	/* on the IRQ stack: the interrupted stack, from the saved sp */
+	uint8_t *stk2;
+	uint64_t base2;
+	size_t len2;
+	uint64_t irq_rip;		/* interrupted RIP (its IRET frame), 0 */
+	size_t irq_rip_off;		/* offset of that frame in stk2 */
 };
 
 struct an_env {

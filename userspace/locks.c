@@ -66,11 +66,20 @@ static void slot_frame(struct an_env *e, const struct an_cpuctx *cc,
 {
 	size_t i;
 
+	const uint8_t *stk = cc->stk;
+	uint64_t base = cc->base;
+	size_t slen = cc->len;
+
 	buf[0] = 0;
-	for (i = (size_t)(slot - cc->base) + 8; i + 8 <= cc->len; i += 8) {
+	if (slot < base || slot >= base + slen) {	/* the interrupted stack */
+		stk = cc->stk2;
+		base = cc->base2;
+		slen = cc->len2;
+	}
+	for (i = (size_t)(slot - base) + 8; stk && i + 8 <= slen; i += 8) {
 		uint64_t v;
 
-		memcpy(&v, cc->stk + i, 8);
+		memcpy(&v, stk + i, 8);
 		if (an_is_text(e, v)) {
 			uint8_t code[8];
 
@@ -111,7 +120,8 @@ static int find_holder(struct an_env *e, uint64_t lock, char *ev, size_t evlen)
 		if (!cc->have || !cc->stk || (a->cpu[j].wait.kind == AN_WAIT_SPINLOCK &&
 					      a->cpu[j].wait.lock == lock))
 			continue;
-		if (stack_find_value(cc->stk, cc->len, cc->base, lock, &where, 1)) {
+		if (stack_find_value(cc->stk, cc->len, cc->base, lock, &where, 1) ||
+		    stack_find_value(cc->stk2, cc->len2, cc->base2, lock, &where, 1)) {
 			slot_frame(e, cc, where, fn, sizeof(fn));
 			snprintf(ev, evlen, "address in stack slot 0x%" PRIx64
 				 " of CPU %u (frame below the return to %s)",
@@ -349,6 +359,23 @@ static int sleeping_kind(struct an_env *e, const uint8_t *stk, size_t len,
 	return AN_WAIT_NONE;
 }
 
+/*
+ * Is @w a list node on this stack (a waiter) linked back to the list
+ * head @head? The first and the last waiter of a lock are; so the lock's
+ * head pointing at @w and @w pointing back at the head proves the lock.
+ */
+static int waiter_links(const uint8_t *stk, size_t len, uint64_t base, uint64_t w,
+			uint64_t head)
+{
+	uint64_t nx, pv;
+
+	if (w < base || w - base > len || len - (w - base) < 16)
+		return 0;
+	memcpy(&nx, stk + (w - base), 8);
+	memcpy(&pv, stk + (w - base) + 8, 8);
+	return nx == head || pv == head;
+}
+
 void locks_hung_tasks(struct an_env *e)
 {
 	struct analysis *a = e->a;
@@ -394,8 +421,8 @@ void locks_hung_tasks(struct an_env *e)
 			memcpy(&v, stk + k, 8);
 			if (!kaddr(v) || (v >= t->stack && v < t->stack + STACK_SIZE) ||
 			    dump_read_virt(e->kv.d, v + o_wl, wl, 16) ||
-			    !((wl[0] >= t->stack && wl[0] < t->stack + STACK_SIZE) ||
-			      (wl[1] >= t->stack && wl[1] < t->stack + STACK_SIZE)) ||
+			    !(waiter_links(stk, len, base, wl[0], v + o_wl) ||
+			      waiter_links(stk, len, base, wl[1], v + o_wl)) ||
 			    dump_read_virt(e->kv.d, v + o_own, &owner, 8))
 				continue;
 			h->wait.kind = kind;
@@ -407,6 +434,11 @@ void locks_hung_tasks(struct an_env *e)
 				snprintf(h->wait.owner_comm, sizeof(h->wait.owner_comm),
 					 "%s", ot->comm);
 				h->wait.owner_cpu = tasks_running_cpu(&e->ts, ot->addr);
+			} else if (owner & ~7ull) {
+				/* owner's task_struct not in the dump: the CPU it runs on */
+				h->wait.owner_cpu = tasks_running_cpu(&e->ts, owner & ~7ull);
+				if (h->wait.owner_cpu >= 0)
+					set_owner_task(e, &h->wait, h->wait.owner_cpu);
 			}
 			snprintf(h->wait.evidence, sizeof(h->wait.evidence),
 				 "in %.96s; its waiter on the stack is on the wait_list of 0x%" PRIx64

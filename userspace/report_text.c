@@ -739,7 +739,8 @@ static void analysis_sections(struct ctx *c, FILE *f)
 	fprintf(f, "\nWait-for cycles: %u\n", a->ncycles);
 	for (i = 0; i < a->ncycles; i++)
 		fprintf(f, "%s\n", a->cycles[i].text);
-	fprintf(f, "\nHung tasks (D state): %u of %u tasks\n", a->nhung, a->ntasks);
+	fprintf(f, "\nHung tasks (D state): %u of %u tasks%s%s\n", a->nhung, a->ntasks,
+		a->tasks_note[0] ? "; " : "", a->tasks_note);
 	for (i = 0; i < a->nhung; i++) {
 		const struct an_hung *h = &a->hung[i];
 

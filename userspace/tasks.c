@@ -61,6 +61,11 @@ int tasks_read(struct tasks *ts, struct kvar *kv, uint64_t addr, struct an_task 
 	if (!addr || !ts->span_len ||
 	    dump_read_virt(kv->d, addr + ts->span_lo, buf, ts->span_len))
 		return -1;
+	/* a page the dump left out reads as zeros: no task there */
+	for (i = 0; i < ts->span_len && !buf[i]; i++)
+		;
+	if (i == ts->span_len || !buf[ts->o_comm - ts->span_lo])
+		return -1;	/* (every task has a name; its page is missing) */
 	memcpy(t->comm, buf + (ts->o_comm - ts->span_lo), AN_COMM);
 	t->comm[AN_COMM] = 0;
 	for (i = 0; t->comm[i]; i++)
@@ -80,6 +85,7 @@ int tasks_read(struct tasks *ts, struct kvar *kv, uint64_t addr, struct an_task 
 	t->idle = t->pid == 0 || (flags & PF_IDLE);
 	t->valid = 1;
 	t->list_next = field(ts, buf, ts->o_tasks, 8);
+	t->list_prev = field(ts, buf, ts->o_tasks + 8, 8);
 	t->signal = ts->o_signal ? field(ts, buf, ts->o_signal, 8) : 0;
 	return 0;
 }
@@ -90,7 +96,7 @@ static int set_span(struct tasks *ts)
 	const uint64_t o[] = { ts->o_pid, ts->o_comm, ts->o_state, ts->o_stack, ts->o_sp,
 		ts->o_flags, ts->o_tasks, ts->o_exit, ts->have_cpu ? ts->o_cpu : ts->o_pid,
 		ts->o_signal ? ts->o_signal : ts->o_pid };
-	const uint64_t sz[] = { 4, AN_COMM, ts->state_size, 8, 8, 4, 16, 4, 4, 8 };
+	const uint64_t sz[] = { 4, AN_COMM, ts->state_size, 8, 8, 4, 16, 4, 4, 8 };	/* tasks: next, prev */
 	uint64_t lo = ~0ull, hi = 0;
 	size_t k;
 
@@ -187,10 +193,20 @@ int tasks_load(struct tasks *ts, struct kvar *kv, const struct kbtf *btf,
 	do {
 		uint64_t next, sig, th, head;
 
-		if (push(ts, &cap, kv, p))
+		if (push(ts, &cap, kv, p)) {
+			snprintf(ts->note, sizeof(ts->note),
+				 "task list unreadable after %zu tasks (task 0x%llx not in the dump)",
+				 ts->n, (unsigned long long)p);
 			break;
+		}
 		sig = ts->t[ts->n - 1].signal;
 		next = ts->t[ts->n - 1].list_next;
+		if (!next) {
+			snprintf(ts->note, sizeof(ts->note),
+				 "task list broken after %zu tasks (a page of task 0x%llx not in the dump)",
+				 ts->n, (unsigned long long)p);
+			break;
+		}
 		if (threads && p != init && sig) {
 			head = sig + o_thead;
 			if (!dump_read_virt(kv->d, head, &th, 8)) {
@@ -207,6 +223,21 @@ int tasks_load(struct tasks *ts, struct kvar *kv, const struct kbtf *btf,
 		}
 		p = next - o_tasks;
 	} while (p != init && ++guard < TASKS_MAX);
+	/* stopped at a task the dump lacks: the rest from the other end */
+	if (ts->note[0] && ts->n) {
+		size_t fwd = ts->n, k;
+		uint64_t prev = ts->t[0].list_prev;
+
+		for (p = prev - o_tasks; p != init && guard++ < TASKS_MAX; p = prev - o_tasks) {
+			for (k = 0; k < fwd && ts->t[k].addr != p; k++)
+				;
+			if (k < fwd || push(ts, &cap, kv, p))
+				break;
+			prev = ts->t[ts->n - 1].list_prev;
+		}
+		snprintf(ts->note + strlen(ts->note), sizeof(ts->note) - strlen(ts->note),
+			 "; %zu more from the list's tail", ts->n - fwd);
+	}
 	if (guard >= TASKS_MAX)
 		snprintf(ts->note, sizeof(ts->note), "task list cut at %u entries",
 			 TASKS_MAX);
