@@ -431,11 +431,9 @@ static void print_idle_run(struct ctx *c, FILE *f, unsigned int a, unsigned int 
 	unsigned int k, st = stop_of(c, a);
 	char l1[32], l2[32];
 
-	for (k = a; k <= b; k++) {
-		uint64_t ns = c->rec.cpu[k].st.stop_latency_ns;
+	for (k = a; k <= b && st != CS_STOP_NONE; k++) {
+		uint64_t ns = c->rec.cpu[k].st.stop_latency_ns;	/* stop_of(): valid */
 
-		if (st == CS_STOP_NONE)
-			break;
 		if (ns < lo)
 			lo = ns;
 		if (ns > hi)
