@@ -142,6 +142,12 @@ static void read_stacks(struct an_env *e, unsigned int i, struct an_cpuctx *cc)
 		if (prev >= 0xffff800000000000ull && (prev < cc->base || prev >= top) &&
 		    !an_read_stack(e, prev, 0, &cc->stk2, &cc->base2, &cc->len2))
 			cc->irq_rip = iret_rip(e, cc->stk2, cc->len2, &cc->irq_rip_off);
+		/* the IRET frame ends the interrupted context's pt_regs (ip is
+		 * its 17th word, the layout of struct cs_regs) */
+		if (cc->irq_rip && cc->irq_rip_off >= 16 * 8) {
+			memcpy(&cc->ir, cc->stk2 + cc->irq_rip_off - 16 * 8, sizeof(cc->ir));
+			cc->have_ir = cc->ir.ip == cc->irq_rip;
+		}
 		return;
 	}
 	an_read_stack(e, cc->r.sp, 0, &cc->stk, &cc->base, &cc->len);
@@ -480,8 +486,21 @@ static void verdict(struct an_env *e)
 	switch (v->kind) {
 	case AN_V_CSD_HANG:
 		k = panicked_hang >= 0 ? (unsigned int)panicked_hang : 0;
-		if (c->found && k < c->rec.nhang)
+		if (c->found && k < c->rec.nhang) {
 			set_culprit_cpu(e, (int)c->rec.hang[k].target_cpu);
+			break;
+		}
+		/* no record: the target the panic CPU (else any CPU) waits for */
+		for (k = 0; k <= a->ncpus; k++) {
+			int cpu = k == 0 ? c->panic_cpu : (int)k - 1;
+
+			if (cpu >= 0 && (unsigned int)cpu < a->ncpus &&
+			    a->cpu[cpu].wait.kind == AN_WAIT_CSD &&
+			    a->cpu[cpu].wait.target_cpu >= 0) {
+				set_culprit_cpu(e, a->cpu[cpu].wait.target_cpu);
+				break;
+			}
+		}
 		break;
 	case AN_V_DEADLOCK:
 		set_culprit_cpu(e, a->cycles[0].nodes[0].cpu);
@@ -540,8 +559,10 @@ static void verdict(struct an_env *e)
 		}
 		/* fall through */
 	default:
-		snprintf(v->text, sizeof(v->text), "%s%s%s",
-			 an_verdict_name(v->kind), who[0] ? ": " : "", who);
+		/* a cycle behind a CSD hang (lock-csd) is named with it */
+		snprintf(v->text, sizeof(v->text), "%s%s%s%s%s",
+			 an_verdict_name(v->kind), who[0] ? ": " : "", who,
+			 a->ncycles ? "; " : "", a->ncycles ? a->cycles[0].text : "");
 	}
 }
 

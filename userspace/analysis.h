@@ -143,7 +143,7 @@ struct an_verdict {
 	char c_comm[AN_COMM + 1];
 	char c_function[160];
 	char c_lock[128];
-	char text[1024];
+	char text[2048];
 };
 
 struct analysis {

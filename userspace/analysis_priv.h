@@ -26,6 +26,8 @@ struct an_cpuctx {
 	size_t len2;
 	uint64_t irq_rip;		/* interrupted RIP (its IRET frame), 0 */
 	size_t irq_rip_off;		/* offset of that frame in stk2 */
+	int have_ir;			/* ir: the interrupted context's pt_regs */
+	struct cs_regs ir;
 };
 
 struct an_env {

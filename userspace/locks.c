@@ -92,7 +92,55 @@ static void slot_frame(struct an_env *e, const struct an_cpuctx *cc,
 	}
 }
 
-/* Search every other CPU's registers, then stacks, for @lock. */
+/*
+ * Does the code of a function on this CPU's stack, from its start to the
+ * return address (the part it has run), take @lock's address: a 32-bit
+ * RIP-relative displacement that ends an instruction and points at it,
+ * or a sign-extended 32-bit immediate equal to it (a module's static
+ * lock)? The return address of the first such frame, or 0. Bounded: 24
+ * frames, 4 KiB of code each.
+ */
+static uint64_t code_takes(struct an_env *e, const struct an_cpuctx *cc, uint64_t lock)
+{
+	uint64_t addrs[24];
+	uint8_t code[4096];
+	size_t n = 0, k, m, p;
+	char s[160], *plus, *slash;
+
+	if (cc->stk)
+		n = stack_return_addrs(cc->stk, cc->len, cc->base, an_is_text, an_read_code,
+				       e, addrs, NULL, 24);
+	if (cc->stk2 && n < 24)
+		n += stack_return_addrs(cc->stk2, cc->len2, cc->base2, an_is_text,
+					an_read_code, e, addrs + n, NULL, 24 - n);
+	for (k = 0; k < n; k++) {
+		uint64_t off, start;
+
+		an_sym(e, addrs[k], 1, s, sizeof(s));
+		plus = strchr(s, '+');
+		slash = plus ? strchr(plus, '/') : NULL;
+		if (!plus || !slash)
+			continue;
+		off = strtoull(plus + 1, NULL, 16);
+		if (!off || off > sizeof(code))
+			continue;
+		start = addrs[k] - off;
+		m = (size_t)off;
+		if (an_read_code(e, start, code, m))
+			continue;
+		for (p = 0; p + 4 <= m; p++) {
+			int32_t d;
+
+			memcpy(&d, code + p, 4);
+			if (start + p + 4 + (uint64_t)(int64_t)d == lock ||
+			    (uint64_t)(int64_t)d == lock)
+				return addrs[k];
+		}
+	}
+	return 0;
+}
+
+/* Search every other CPU's registers, then stacks, then code, for @lock. */
 static int find_holder(struct an_env *e, uint64_t lock, char *ev, size_t evlen)
 {
 	struct analysis *a = e->a;
@@ -129,32 +177,82 @@ static int find_holder(struct an_env *e, uint64_t lock, char *ev, size_t evlen)
 			return (int)j;
 		}
 	}
+	/* a static lock's address need not stay in a register: the code */
+	for (j = 0; j < a->ncpus; j++) {
+		const struct an_cpuctx *cc = &e->cc[j];
+		uint64_t ra;
+
+		if (!cc->have || a->cpu[j].task.idle ||
+		    (a->cpu[j].wait.kind == AN_WAIT_SPINLOCK && a->cpu[j].wait.lock == lock))
+			continue;
+		ra = code_takes(e, cc, lock);
+		if (ra) {
+			an_sym(e, ra, 1, fn, sizeof(fn));
+			snprintf(ev, evlen, "no copy of the address in CPU %u's registers or stack, "
+				 "but its frame %s took the lock's address (RIP-relative or "
+				 "absolute operand) before the call it is still in",
+				 j, fn[0] ? fn : "?");
+			return (int)j;
+		}
+	}
 	snprintf(ev, evlen, "address not found in any other CPU's registers or stack");
 	return -1;
 }
 
-/* A locked csd at @p (flags bit 0, func a function start): its dst. */
-static int csd_dst(struct an_env *e, uint64_t p, uint64_t *func)
+/* Is @p a locked csd (flags bit 0) whose func is a function start? */
+static int csd_locked(struct an_env *e, uint64_t p, uint64_t *func)
 {
-	uint64_t o_flags, o_dst, o_func, f;
+	uint64_t o_flags, o_func, f;
 	uint32_t flags = 0;
-	uint16_t dst;
 	char s[160];
 
 	if (!kaddr(p) ||
 	    kbtf_member(e->btf, "__call_single_data", "node.u_flags", &o_flags, NULL) ||
-	    kbtf_member(e->btf, "__call_single_data", "node.dst", &o_dst, NULL) ||
 	    kbtf_member(e->btf, "__call_single_data", "func", &o_func, NULL))
-		return -1;
+		return 0;
 	if (dump_read_virt(e->kv.d, p + o_flags, &flags, 4) || !(flags & 1) ||
-	    dump_read_virt(e->kv.d, p + o_dst, &dst, 2) || dst >= e->a->ncpus ||
 	    dump_read_virt(e->kv.d, p + o_func, &f, 8) || !an_is_text(e, f))
-		return -1;
+		return 0;
 	an_sym(e, f, 0, s, sizeof(s));
 	if (!strstr(s, "+0x0/"))
-		return -1;
+		return 0;
 	*func = f;
-	return dst;
+	return 1;
+}
+
+/*
+ * The CPU whose call_single_queue holds csd @p (not yet taken off by its
+ * target), or -1. The csd's own src/dst fields are no help: the kernel
+ * fills them only with CONFIG_CSD_LOCK_WAIT_DEBUG, which Debian leaves off.
+ */
+static int csd_queued_on(struct an_env *e, uint64_t p)
+{
+	unsigned int j, n;
+	uint64_t q, node;
+
+	for (j = 0; j < e->a->ncpus; j++) {
+		q = kvar_percpu(&e->kv, "call_single_queue", j);
+		if (!q || dump_read_virt(e->kv.d, q, &node, 8))
+			continue;
+		for (n = 0; node && n < 256; n++) {
+			if (node == p)	/* llist node first in the csd */
+				return (int)j;
+			if (!kaddr(node) || dump_read_virt(e->kv.d, node, &node, 8))
+				break;
+		}
+	}
+	return -1;
+}
+
+/* A locked csd at @p queued on another CPU than @self: that CPU, or -1. */
+static int csd_dst(struct an_env *e, uint64_t p, unsigned int self, uint64_t *func)
+{
+	int dst;
+
+	if (!csd_locked(e, p, func))
+		return -1;
+	dst = csd_queued_on(e, p);
+	return dst >= 0 && (unsigned int)dst != self ? dst : -1;
 }
 
 static void csd_wait(struct an_env *e, unsigned int i, struct an_wait *w)
@@ -177,25 +275,54 @@ static void csd_wait(struct an_env *e, unsigned int i, struct an_wait *w)
 			return;
 		}
 	for (k = 0; k < NREGS; k++) {
-		dst = csd_dst(e, reg(&cc->r, k), &func);
+		dst = csd_dst(e, reg(&cc->r, k), i, &func);
 		if (dst >= 0 && (unsigned int)dst != i) {
 			w->target_cpu = dst;
 			an_sym(e, func, 0, s, sizeof(s));
 			snprintf(w->evidence, sizeof(w->evidence),
-				 "locked csd 0x%" PRIx64 " in %s, func %s",
+				 "locked csd 0x%" PRIx64 " in %s, func %s, queued on that CPU",
 				 reg(&cc->r, k), reg_names[k], s);
 			return;
 		}
 	}
-	/* smp_call_function_single()'s csd_stack lives on the stack */
-	for (k = 0; cc->stk && k + 32 <= cc->len && k < 2048; k += 8) {
-		dst = csd_dst(e, cc->base + k, &func);
+	/* smp_call_function_single()'s csd_stack lives on the stack (the
+	 * interrupted one, when the CPU is in an interrupt) */
+	for (k = 0; k < 2 * 2048; k += 8) {
+		const uint8_t *stk = k < 2048 ? cc->stk : cc->stk2;
+		uint64_t b = k < 2048 ? cc->base : cc->base2;
+		size_t len = k < 2048 ? cc->len : cc->len2, o = k % 2048;
+
+		if (!stk || o + 32 > len)
+			continue;
+		dst = csd_dst(e, b + o, i, &func);
 		if (dst >= 0 && (unsigned int)dst != i) {
 			w->target_cpu = dst;
 			an_sym(e, func, 0, s, sizeof(s));
 			snprintf(w->evidence, sizeof(w->evidence),
-				 "locked csd on the stack at 0x%" PRIx64 ", func %s",
-				 cc->base + k, s);
+				 "locked csd on the stack at 0x%" PRIx64 ", func %s, queued on that CPU",
+				 b + o, s);
+			return;
+		}
+	}
+	/* the rings: the newest request this CPU queued */
+	for (k = c->found ? (unsigned int)0 : 1; !k && c->rec.ring && i < c->rec.nr_cpus;
+	     k = 1) {
+		const struct cs_dec_ring *r = &c->rec.ring[i];
+		size_t n;
+
+		for (n = r->nev; n-- > 0;) {
+			const struct cs_event *ev = &r->ev[n].ev;
+
+			if (ev->type != CS_EV_QUEUE || ev->src != i || ev->dst >= e->a->ncpus)
+				continue;
+			w->target_cpu = ev->dst;
+			if (ev->func)
+				an_sym(e, ev->func, 0, s, sizeof(s));
+			else
+				snprintf(s, sizeof(s), "?");
+			snprintf(w->evidence, sizeof(w->evidence),
+				 "in the CSD wait loop; the newest request it queued (ring): %s to CPU %u",
+				 s, ev->dst);
 			return;
 		}
 	}
@@ -253,38 +380,53 @@ static void add_waiter(struct an_lock *l, int cpu, const struct an_task *t)
 	snprintf(w->comm, sizeof(w->comm), "%s", t && t->valid ? t->comm : "");
 }
 
+/* What CPU @i waits for, judged from @r (its registers or, when it was
+ * interrupted, the interrupted context's). */
+static void detect_wait(struct an_env *e, unsigned int i, const struct cs_regs *r,
+			const char *ctxname)
+{
+	struct an_wait *w = &e->a->cpu[i].wait;
+	struct an_cpuctx *cc = &e->cc[i];
+	struct cs_regs saved = cc->r;
+	char fn[160];
+	uint32_t word;
+
+	an_fn(e, r->ip, 0, fn, sizeof(fn));
+	cc->r = *r;		/* the helpers read cc->r */
+	if (strstr(fn, "queued_spin_lock_slowpath") &&
+	    kaddr(r->di) && !dump_read_virt(e->kv.d, r->di, &word, 4) && word) {
+		w->kind = AN_WAIT_SPINLOCK;
+		w->lock = r->di;
+		kvar_name(&e->kv, w->lock, w->lock_name, sizeof(w->lock_name));
+		snprintf(w->evidence, sizeof(w->evidence), "RDI of CPU %u%s at %s", i,
+			 ctxname, fn);
+	} else if (!strcmp(fn, "smp_call_function_single") ||
+		   !strcmp(fn, "smp_call_function_many_cond") ||
+		   !strcmp(fn, "csd_lock_wait") ||
+		   !strcmp(fn, "generic_exec_single")) {
+		csd_wait(e, i, w);
+	} else if (!strcmp(fn, "try_to_wake_up") ||
+		   !strcmp(fn, "wait_task_inactive") ||
+		   !strcmp(fn, "task_call_func")) {
+		task_wait(e, i, w, fn);
+	}
+	cc->r = saved;
+}
+
 void locks_cpu_waits(struct an_env *e)
 {
 	struct analysis *a = e->a;
 	unsigned int i;
-	char fn[160];
 
 	for (i = 0; i < a->ncpus; i++) {
 		struct an_wait *w = &a->cpu[i].wait;
 		const struct an_cpuctx *cc = &e->cc[i];
-		uint32_t word;
 
 		if (!cc->have)
 			continue;
-		an_fn(e, cc->r.ip, 0, fn, sizeof(fn));
-		if (strstr(fn, "queued_spin_lock_slowpath") &&
-		    kaddr(cc->r.di) && !dump_read_virt(e->kv.d, cc->r.di, &word, 4) &&
-		    word) {
-			w->kind = AN_WAIT_SPINLOCK;
-			w->lock = cc->r.di;
-			kvar_name(&e->kv, w->lock, w->lock_name, sizeof(w->lock_name));
-			snprintf(w->evidence, sizeof(w->evidence),
-				 "RDI of CPU %u at %s", i, fn);
-		} else if (!strcmp(fn, "smp_call_function_single") ||
-			   !strcmp(fn, "smp_call_function_many_cond") ||
-			   !strcmp(fn, "csd_lock_wait") ||
-			   !strcmp(fn, "generic_exec_single")) {
-			csd_wait(e, i, w);
-		} else if (!strcmp(fn, "try_to_wake_up") ||
-			   !strcmp(fn, "wait_task_inactive") ||
-			   !strcmp(fn, "task_call_func")) {
-			task_wait(e, i, w, fn);
-		}
+		detect_wait(e, i, &cc->r, "");
+		if (w->kind == AN_WAIT_NONE && cc->have_ir)
+			detect_wait(e, i, &cc->ir, " (interrupted context)");
 		/* a CPU interrupted (or panicking) while it waits for a CSD:
 		 * the record's hang report says so whatever it runs now */
 		if (w->kind == AN_WAIT_NONE && e->c->found) {
