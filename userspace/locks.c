@@ -475,13 +475,14 @@ void locks_cpu_waits(struct an_env *e)
 static int sleeping_kind(struct an_env *e, const uint8_t *stk, size_t len,
 			 uint64_t base, char *where, size_t wlen)
 {
-	uint64_t addrs[16];
+	uint64_t addrs[8];
 	size_t n, k;
 	char fn[160];
 
-	/* the lock slow path sits within the first frames above schedule() */
+	/* the lock slow path sits right above schedule() (__schedule,
+	 * schedule, schedule_preempt_disabled / _timeout, the slow path) */
 	n = stack_return_addrs(stk, len, base, an_is_text, an_read_code, e,
-			       addrs, NULL, 16);
+			       addrs, NULL, 8);
 	for (k = 0; k < n; k++) {
 		an_fn(e, addrs[k], 1, fn, sizeof(fn));
 		/* where it sleeps: the first frames above the scheduler */

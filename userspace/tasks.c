@@ -75,13 +75,14 @@ int tasks_read(struct tasks *ts, struct kvar *kv, uint64_t addr, struct an_task 
 	ex = ts->o_exit ? field(ts, buf, ts->o_exit, 4) : 0;
 	flags = field(ts, buf, ts->o_flags, 4);
 	t->stack = field(ts, buf, ts->o_stack, 8);
-	t->sp = field(ts, buf, ts->o_sp, 8);
+	if (t->state == 'D' || (st & 0x2))	/* the stack of a sleeper in D */
+		dump_read_virt(kv->d, addr + ts->o_sp, &t->sp, 8);
+	t->state = tasks_state_char(st, ex);
 	cpu = ts->have_cpu ? field(ts, buf, ts->o_cpu, 4) : ~0ull;
 	if (cpu < KVAR_MAX_CPUS)
 		t->cpu = (int)cpu;
 	t->addr = addr;
 	t->pid = (int)field(ts, buf, ts->o_pid, 4);
-	t->state = tasks_state_char(st, ex);
 	t->idle = t->pid == 0 || (flags & PF_IDLE);
 	t->valid = 1;
 	t->list_next = field(ts, buf, ts->o_tasks, 8);
@@ -93,10 +94,11 @@ int tasks_read(struct tasks *ts, struct kvar *kv, uint64_t addr, struct an_task 
 /* The span [lo, hi) of the fields tasks_read() uses; -1 if too wide. */
 static int set_span(struct tasks *ts)
 {
-	const uint64_t o[] = { ts->o_pid, ts->o_comm, ts->o_state, ts->o_stack, ts->o_sp,
+	/* not thread.sp, far beyond the rest: read for D tasks only */
+	const uint64_t o[] = { ts->o_pid, ts->o_comm, ts->o_state, ts->o_stack,
 		ts->o_flags, ts->o_tasks, ts->o_exit, ts->have_cpu ? ts->o_cpu : ts->o_pid,
 		ts->o_signal ? ts->o_signal : ts->o_pid };
-	const uint64_t sz[] = { 4, AN_COMM, ts->state_size, 8, 8, 4, 16, 4, 4, 8 };	/* tasks: next, prev */
+	const uint64_t sz[] = { 4, AN_COMM, ts->state_size, 8, 4, 16, 4, 4, 8 };	/* tasks: next, prev */
 	uint64_t lo = ~0ull, hi = 0;
 	size_t k;
 
