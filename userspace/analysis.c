@@ -85,6 +85,24 @@ int an_is_text(void *env, uint64_t addr)
 	return kvar_is_text(&((struct an_env *)env)->kv, addr);
 }
 
+/*
+ * A return address for the stack scans: kernel text, and not the start
+ * of a function (that is a function pointer, not a place a call returns
+ * to). Cheaper than reading the code before it for the call instruction
+ * (a page of the dump per function); the symbol is needed for the frame
+ * anyway.
+ */
+int an_is_ret(void *env, uint64_t addr)
+{
+	struct an_env *e = env;
+	char s[160];
+
+	if (!kvar_is_text(&e->kv, addr))
+		return 0;
+	an_sym(e, addr, 0, s, sizeof(s));
+	return s[0] && !strstr(s, "+0x0/");
+}
+
 int an_read_code(void *env, uint64_t addr, uint8_t *buf, size_t n)
 {
 	return dump_read_virt(((struct an_env *)env)->kv.d, addr, buf, n);
@@ -153,6 +171,28 @@ static void read_stacks(struct an_env *e, unsigned int i, struct an_cpuctx *cc)
 	an_read_stack(e, cc->r.sp, 0, &cc->stk, &cc->base, &cc->len);
 }
 
+void an_need_stack(struct an_env *e, unsigned int i)
+{
+	struct an_cpuctx *cc;
+
+	if (i >= e->a->ncpus)
+		return;
+	cc = &e->cc[i];
+	if (cc->stack_tried || !cc->have)
+		return;
+	cc->stack_tried = 1;
+	read_stacks(e, i, cc);
+}
+
+int an_idling(struct an_env *e, unsigned int i)
+{
+	const struct an_cpu *ac = &e->a->cpu[i];
+	const char *s = ac->rip_sym;
+
+	return ac->task.valid && ac->task.idle &&
+	       (strstr(s, "idle") || strstr(s, "halt") || strstr(s, "mwait"));
+}
+
 static void cpu_context(struct an_env *e, unsigned int i)
 {
 	struct ctx *c = e->c;
@@ -177,7 +217,7 @@ static void cpu_context(struct an_env *e, unsigned int i)
 		ac->have_regs = 1;
 		ac->rip = cc->r.ip;
 		an_sym(e, cc->r.ip, 0, ac->rip_sym, sizeof(ac->rip_sym));
-		read_stacks(e, i, cc);
+		/* stacks: an_need_stack(), when something needs them */
 	}
 	if (e->have_tasks && e->ts.cur && i < e->ts.ncpus && e->ts.cur[i])
 		t = tasks_get(&e->ts, &e->kv, e->ts.cur[i], &tmp);
@@ -233,8 +273,8 @@ static void scan_frames(struct an_env *e, const uint8_t *stk, size_t len,
 		return;
 	if (after >= base && after < base + len)
 		skip = (size_t)(after - base) + 8;
-	n = stack_return_addrs(stk + skip, len - skip, base + skip, an_is_text,
-			       an_read_code, e, addrs, slots, AN_MAX_FRAMES);
+	n = stack_return_addrs(stk + skip, len - skip, base + skip, an_is_ret,
+			       NULL, e, addrs, slots, AN_MAX_FRAMES);
 	for (k = 0; k < n; k++)
 		add_frame(a, e, addrs[k], 1, NULL, "stack-scan");
 }
@@ -289,6 +329,7 @@ static void panic_frames(struct an_env *e)
 	if (p < 0 || (unsigned int)p >= a->ncpus)
 		return;
 	cc = &e->cc[p];
+	an_need_stack(e, (unsigned int)p);
 	if (c->found && (unsigned int)p < c->rec.nr_cpus && c->rec.cpu &&
 	    c->rec.cpu[p].valid && (c->rec.cpu[p].st.cap.flags & CS_CAP_VALID)) {
 		cap = &c->rec.cpu[p].st.cap;
@@ -347,15 +388,20 @@ static void fmt_ms(char *buf, size_t len, uint64_t ns)
 
 static void set_culprit_cpu_at(struct analysis *a, int cpu, const char *fn);
 
-/* The culprit CPU, and what it runs: for the CPU that panicked from an
- * interrupt, the interrupted function, not the panic path. */
+/* The culprit CPU, and what it runs: for a CPU in an interrupt (the one
+ * that panicked from its timer, one the crash stop's IPI caught), the
+ * interrupted function, not the handler. */
 static void set_culprit_cpu(struct an_env *e, int cpu)
 {
 	char fn[160] = "";
 
-	if (cpu >= 0 && (unsigned int)cpu < e->a->ncpus && cpu == e->c->panic_cpu &&
-	    e->cc[cpu].irq_rip)
-		an_sym(e, e->cc[cpu].irq_rip, 0, fn, sizeof(fn));
+	if (cpu >= 0 && (unsigned int)cpu < e->a->ncpus) {
+		an_need_stack(e, (unsigned int)cpu);
+		/* in an interrupt (the panic, or the crash stop's IPI as the
+		 * NT_PRSTATUS note shows it): what it interrupted */
+		if (e->cc[cpu].irq_rip)
+			an_sym(e, e->cc[cpu].irq_rip, 0, fn, sizeof(fn));
+	}
 	set_culprit_cpu_at(e->a, cpu, fn);
 }
 
@@ -571,7 +617,7 @@ void analysis_run(struct ctx *c, struct analysis *a)
 	struct an_env e;
 	unsigned int i, n;
 
-	memset(a, 0, sizeof(*a));
+	/* @a comes zeroed (calloc): a memset would fault in all its pages */
 	memset(&e, 0, sizeof(e));
 	e.c = c;
 	e.a = a;

@@ -38,6 +38,7 @@ struct an_task {
 	uint64_t list_next;	/* task->tasks.next (the walk) */
 	uint64_t list_prev;	/* task->tasks.prev (the walk back) */
 	uint64_t signal;	/* task->signal (the thread walk) */
+	uint64_t thread_next;	/* task->thread_node.next (the thread walk) */
 };
 
 enum an_wait_kind {
@@ -171,7 +172,8 @@ struct analysis {
 };
 
 /*
- * Fill @a from @c (dump, record, log). Never fails: unknowns stay unknown.
+ * Fill @a, which must come zeroed (calloc), from @c (dump, record, log).
+ * Never fails: unknowns stay unknown.
  * Without a record, it also gives the dump layer a module-text symbol
  * fallback from the kernel's module list (until analysis_free()).
  */

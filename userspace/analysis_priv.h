@@ -15,6 +15,7 @@
 
 struct an_cpuctx {
 	int have;			/* regs valid */
+	int stack_tried;		/* an_need_stack() ran */
 	struct cs_regs r;
 	const char *from;		/* "record" or "prstatus" */
 	uint8_t *stk;			/* stack bytes [base, base + len) */
@@ -40,6 +41,11 @@ struct an_env {
 	struct an_cpuctx *cc;		/* [a->ncpus] */
 };
 
+/* Read CPU @i's stacks (its own, an IRQ stack's interrupted one) now,
+ * if not yet: they are read only when something needs them. */
+void an_need_stack(struct an_env *e, unsigned int i);
+/* CPU @i runs its idle task in the idle loop: it holds and waits nothing. */
+int an_idling(struct an_env *e, unsigned int i);
 /* Read [sp, end of its 16 KiB stack) into a fresh buffer; 0 or -1. */
 int an_read_stack(struct an_env *e, uint64_t sp, uint64_t top, uint8_t **buf,
 		  uint64_t *base, size_t *len);
@@ -48,6 +54,7 @@ void an_sym(struct an_env *e, uint64_t addr, int ret, char *buf, size_t len);
 /* Function name only of a text address (no offset), "" if unknown. */
 void an_fn(struct an_env *e, uint64_t addr, int ret, char *buf, size_t len);
 int an_is_text(void *env, uint64_t addr);
+int an_is_ret(void *env, uint64_t addr);
 int an_read_code(void *env, uint64_t addr, uint8_t *buf, size_t n);
 
 /* locks.c */

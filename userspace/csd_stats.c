@@ -148,7 +148,7 @@ void csd_stats_build(struct ctx *c, struct analysis *a)
 	const struct cs_decoded *d = &c->rec;
 	struct fstat fs[AN_MAX_FUNCS];
 	struct pend *tab;
-	size_t mask, i, cap = 1024;
+	size_t mask, i, cap = 256, nq = 0;
 	uint64_t *win;
 	unsigned char *exact;
 	struct fifo *fq;
@@ -157,7 +157,10 @@ void csd_stats_build(struct ctx *c, struct analysis *a)
 	a->nstats = 0;
 	if (!c->found || !d->nmerged)
 		return;
-	while (cap < d->nmerged * 2 && cap < (1u << 26))
+	/* pending requests are at most the queue events: size for those */
+	for (i = 0; i < d->nmerged; i++)
+		nq += d->merged[i]->ev.type == CS_EV_QUEUE;
+	while (cap < nq * 2 && cap < (1u << 26))
 		cap <<= 1;
 	mask = cap - 1;
 	tab = calloc(cap, sizeof(*tab));

@@ -83,6 +83,7 @@ static void slot_frame(struct an_env *e, const struct an_cpuctx *cc,
 		if (an_is_text(e, v)) {
 			uint8_t code[8];
 
+			/* the call check here: once per lock, worth its page */
 			if (an_read_code(e, v - 8, code, 8) ||
 			    !stack_is_call_before(code, 8))
 				continue;
@@ -108,11 +109,11 @@ static uint64_t code_takes(struct an_env *e, const struct an_cpuctx *cc, uint64_
 	char s[160], *plus, *slash;
 
 	if (cc->stk)
-		n = stack_return_addrs(cc->stk, cc->len, cc->base, an_is_text, an_read_code,
+		n = stack_return_addrs(cc->stk, cc->len, cc->base, an_is_ret, NULL,
 				       e, addrs, NULL, 24);
 	if (cc->stk2 && n < 24)
-		n += stack_return_addrs(cc->stk2, cc->len2, cc->base2, an_is_text,
-					an_read_code, e, addrs + n, NULL, 24 - n);
+		n += stack_return_addrs(cc->stk2, cc->len2, cc->base2, an_is_ret,
+					NULL, e, addrs + n, NULL, 24 - n);
 	for (k = 0; k < n; k++) {
 		uint64_t off, start;
 
@@ -165,6 +166,8 @@ static int find_holder(struct an_env *e, uint64_t lock, char *ev, size_t evlen)
 		const struct an_cpuctx *cc = &e->cc[j];
 		uint64_t where;
 
+		if (cc->have && !an_idling(e, j))
+			an_need_stack(e, j);
 		if (!cc->have || !cc->stk || (a->cpu[j].wait.kind == AN_WAIT_SPINLOCK &&
 					      a->cpu[j].wait.lock == lock))
 			continue;
@@ -258,7 +261,7 @@ static int csd_dst(struct an_env *e, uint64_t p, unsigned int self, uint64_t *fu
 static void csd_wait(struct an_env *e, unsigned int i, struct an_wait *w)
 {
 	struct ctx *c = e->c;
-	const struct an_cpuctx *cc = &e->cc[i];
+	const struct an_cpuctx *cc = (an_need_stack(e, i), &e->cc[i]);
 	unsigned int k;
 	uint64_t func;
 	char s[160];
@@ -425,6 +428,8 @@ void locks_cpu_waits(struct an_env *e)
 		if (!cc->have)
 			continue;
 		detect_wait(e, i, &cc->r, "");
+		if (w->kind == AN_WAIT_NONE && !an_idling(e, i))
+			an_need_stack(e, i);	/* for the interrupted context */
 		if (w->kind == AN_WAIT_NONE && cc->have_ir)
 			detect_wait(e, i, &cc->ir, " (interrupted context)");
 		/* a CPU interrupted (or panicking) while it waits for a CSD:
@@ -481,8 +486,7 @@ static int sleeping_kind(struct an_env *e, const uint8_t *stk, size_t len,
 
 	/* the lock slow path sits right above schedule() (__schedule,
 	 * schedule, schedule_preempt_disabled / _timeout, the slow path) */
-	n = stack_return_addrs(stk, len, base, an_is_text, an_read_code, e,
-			       addrs, NULL, 8);
+	n = stack_return_addrs(stk, len, base, an_is_ret, NULL, e, addrs, NULL, 8);
 	for (k = 0; k < n; k++) {
 		an_fn(e, addrs[k], 1, fn, sizeof(fn));
 		/* where it sleeps: the first frames above the scheduler */

@@ -88,6 +88,7 @@ int tasks_read(struct tasks *ts, struct kvar *kv, uint64_t addr, struct an_task 
 	t->list_next = field(ts, buf, ts->o_tasks, 8);
 	t->list_prev = field(ts, buf, ts->o_tasks + 8, 8);
 	t->signal = ts->o_signal ? field(ts, buf, ts->o_signal, 8) : 0;
+	t->thread_next = ts->o_tnode ? field(ts, buf, ts->o_tnode, 8) : 0;
 	return 0;
 }
 
@@ -97,8 +98,8 @@ static int set_span(struct tasks *ts)
 	/* not thread.sp, far beyond the rest: read for D tasks only */
 	const uint64_t o[] = { ts->o_pid, ts->o_comm, ts->o_state, ts->o_stack,
 		ts->o_flags, ts->o_tasks, ts->o_exit, ts->have_cpu ? ts->o_cpu : ts->o_pid,
-		ts->o_signal ? ts->o_signal : ts->o_pid };
-	const uint64_t sz[] = { 4, AN_COMM, ts->state_size, 8, 4, 16, 4, 4, 8 };	/* tasks: next, prev */
+		ts->o_signal ? ts->o_signal : ts->o_pid, ts->o_tnode ? ts->o_tnode : ts->o_pid };
+	const uint64_t sz[] = { 4, AN_COMM, ts->state_size, 8, 4, 16, 4, 4, 8, 8 };	/* tasks: next, prev */
 	uint64_t lo = ~0ull, hi = 0;
 	size_t k;
 
@@ -164,6 +165,7 @@ int tasks_load(struct tasks *ts, struct kvar *kv, const struct kbtf *btf,
 		  !kbtf_member(btf, "task_struct", "thread_node", &o_tnode, NULL);
 	ts->o_tasks = o_tasks;
 	ts->o_signal = threads ? o_signal : 0;
+	ts->o_tnode = threads ? o_tnode : 0;
 	if (set_span(ts)) {
 		snprintf(ts->note, sizeof(ts->note), "task_struct fields too far apart");
 		return -1;
@@ -209,18 +211,22 @@ int tasks_load(struct tasks *ts, struct kvar *kv, const struct kbtf *btf,
 				 ts->n, (unsigned long long)p);
 			break;
 		}
-		if (threads && p != init && sig) {
+		/*
+		 * The other threads: around the ring of thread_node from the
+		 * leader's, skipping signal->thread_head. A single-threaded
+		 * process (most) has the head right after it: nothing to read.
+		 */
+		th = ts->t[ts->n - 1].thread_next;
+		if (threads && p != init && sig && th != sig + o_thead) {
 			head = sig + o_thead;
-			if (!dump_read_virt(kv->d, head, &th, 8)) {
-				while (th != head && guard++ < TASKS_MAX) {
-					uint64_t t = th - o_tnode, tn;
+			while (th && th != p + o_tnode && guard++ < TASKS_MAX) {
+				uint64_t tn;
 
-					if (dump_read_virt(kv->d, th, &tn, 8))
-						break;
-					if (t != p && push(ts, &cap, kv, t))
-						break;
-					th = tn;
-				}
+				if (dump_read_virt(kv->d, th, &tn, 8))
+					break;
+				if (th != head && push(ts, &cap, kv, th - o_tnode))
+					break;
+				th = tn;
 			}
 		}
 		p = next - o_tasks;

@@ -27,7 +27,7 @@ struct tasks {
 	char note[160];		/* why the walk stopped early, "" if not */
 	/* task_struct member offsets */
 	uint64_t o_pid, o_comm, o_state, o_stack, o_sp, o_cpu, o_exit;
-	uint64_t o_flags, state_size, o_tasks, o_signal;
+	uint64_t o_flags, state_size, o_tasks, o_signal, o_tnode;
 	uint64_t span_lo, span_len;	/* one read per task covers the fields */
 	int have_cpu;
 };
