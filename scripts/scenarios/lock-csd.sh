@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh disable=SC2034
-# Scenario "lock-csd": CPU $ARG_a (default 1) holds cs_lockcsd_lock with
-# interrupts off and waits in smp_call_function_single() for CPU $ARG_b
-# (default 2), which spins on that lock with interrupts off. crashsafe.ko
-# reports the non-responsive CSD after csd_timeout_ms and panics
-# (panic_on_csd_hang=1); a live CPU (CPU 0: use 3 or more CPUs) runs the
-# check.
+# Scenario "lock-csd": CPU $ARG_a (default 1) holds cs_lockcsd_lock and
+# waits in smp_call_function_single() for CPU $ARG_b (default 2), which
+# spins on that lock with interrupts off: a cycle through a spinlock and a
+# CSD. crashsafe.ko reports the non-responsive CSD after csd_timeout_ms and
+# panics (panic_on_csd_hang=1). CPU A keeps interrupts on (preemption off):
+# a sender's CSDs are checked from its own heartbeat timer, so with
+# interrupts off there only the hard-lockup detector would see it.
 SCENARIO_TIMEOUT=150
 SCENARIO_CMDLINE=""
 

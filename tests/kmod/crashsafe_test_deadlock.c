@@ -6,9 +6,12 @@
  *   mode=abba     A takes cs_abba_lock_a then cs_abba_lock_b, B takes them
  *                 in the opposite order, both with interrupts off: both
  *                 CPUs hard-lock, each spinning on the lock the other holds.
- *   mode=lockcsd  A holds cs_lockcsd_lock with interrupts off and waits in
+ *   mode=lockcsd  A holds cs_lockcsd_lock (preemption off) and waits in
  *                 smp_call_function_single(B); B spins on that lock with
- *                 interrupts off, so it never runs A's callback.
+ *                 interrupts off, so it never runs A's callback. A keeps
+ *                 interrupts on: crashsafe checks a sender's CSDs from the
+ *                 sender's own heartbeat timer, so with interrupts off on A
+ *                 only the hard-lockup detector could see it.
  *   mode=percpu   the same as abba through a per-CPU lock, cs_pcpu_lock:
  *                 A holds its own instance and takes B's, B holds its own
  *                 and takes A's (the seed 004 shape: a CPU waits for the
@@ -130,16 +133,12 @@ static noinline void cs_lockcsd_ipi_func(void *info)
 {
 }
 
-/* A: hold the lock with interrupts off, then wait for B forever. */
+/* A: hold the lock (preemption off), then wait for B forever. */
 static noinline void cs_lockcsd_hold_and_call(void)
 {
-	unsigned long flags;
-
-	spin_lock_irqsave(&cs_lockcsd_lock, flags);
-	cs_dl_leave_mm();
+	spin_lock(&cs_lockcsd_lock);
 	while (!READ_ONCE(cs_lockcsd_b_spinning))
 		cpu_relax();
-	/* Interrupts off: smp_call_function_single() warns once, then waits. */
 	smp_call_function_single(cpu_b, cs_lockcsd_ipi_func, NULL, 1);
 	for (;;)	/* not reached */
 		cpu_relax();
