@@ -10,7 +10,8 @@
 # rcupdate.rcu_cpu_stall_timeout=$ARG_stall_s, default 5): in a TCG guest
 # without a PMU the perf hard-lockup detector is off, Debian amd64 has no
 # buddy detector, and the soft lockup detector needs the stuck CPU's own
-# timer interrupt.
+# timer interrupt. RCU only looks for stalls while a grace period is
+# waiting, so CPU 0 keeps forking (every exit queues an RCU callback).
 SCENARIO_TIMEOUT=150
 SCENARIO_CMDLINE=""
 if [ "${ARG_noload:-0}" = 1 ]; then
@@ -36,6 +37,9 @@ scenario_run() {
 		echo "scenario: abba on cpus $a and $b" > /dev/console
 	fi
 	insmod "$MODDIR"/crashsafe_test_deadlock.ko mode=abba cpu_a="$a" cpu_b="$b"
+	if [ "${ARG_noload:-0}" = 1 ]; then
+		taskset 1 sh -c 'while :; do /bin/true; done' &
+	fi
 	echo "scenario: cpus $a and $b deadlock, waiting for the detector" > /dev/console
 	sleep 120
 }

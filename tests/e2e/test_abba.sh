@@ -8,20 +8,26 @@
 # and in the text report, and verdict "deadlock".
 #   tests/e2e/test_abba.sh 6.12|6.1 [CPUS (3)] [A (1)] [B (2)]
 # CPU n's buddy is CPU n+1: CPU A-1 must be live (A >= 1, B != A-1).
+# ABBA_NOLOAD=1: a stock dump, crashsafe.ko not loaded, the kernel's RCU
+# stall detector panics (test_abba_noload.sh); the dump alone must show the
+# same tasks, locks, owners and cycle, with no ring evidence
+# (verdict.csd_healthy null, no csd_stats).
 # Environment: E2E_OUT (result dir), QEMU_KDUMP_OPTS (extra harness options),
-# E2E_REUSE=1 (only check the results already in E2E_OUT, no guest run).
+# E2E_REUSE=1 (only check the results already in E2E_OUT, no guest run),
+# E2E_CSDEXTRACT (re-make the reports with this csdextract).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 k=${1:?usage: test_abba.sh 6.12|6.1 [CPUS] [A] [B]}
 cpus=${2:-3}
 a=${3:-1}
 b=${4:-2}
-out=${E2E_OUT:-/tmp/crashsafe-e2e/abba-$k-$cpus-$a-$b}
+noload=${ABBA_NOLOAD:-0}
+out=${E2E_OUT:-/tmp/crashsafe-e2e/abba-$k-$cpus-$a-$b-noload$noload}
 # shellcheck source=tests/e2e/lib_analysis.sh
 . "$top/tests/e2e/lib_analysis.sh"
-an_init test_abba "$cpus cpus, A $a, B $b"
+an_init "test_abba$([ "$noload" = 1 ] && echo _noload)" "$cpus cpus, A $a, B $b$([ "$noload" = 1 ] && echo ', no crashsafe.ko')"
 
-an_run --cpus "$cpus" --scenario abba --arg a="$a" --arg b="$b"
+an_run --cpus "$cpus" --scenario abba --arg a="$a" --arg b="$b" --arg noload="$noload"
 an_reports
 
 # Ground truth: "abba: CPU n pid P comm C holds L1 at X1, waits for L2 at X2".
@@ -44,8 +50,13 @@ cyc=$(an_check_cycle "$a" "$b" '^cs_abba_lock_b' '^cs_abba_lock_a') || { echo "$
 an_check_text_line "$cyc"
 grep -q "CPU$a" <<<"$cyc" && grep -q "CPU$b" <<<"$cyc" || fail "cycle text '$cyc' does not name CPU$a and CPU$b"
 an_check_verdict_kind deadlock
-if [ "${AN_NOLOAD:-0}" != 1 ]; then
-	msg=$(an_jq '.panic.message // ""')
+msg=$(an_jq '.panic.message // ""')
+if [ "$noload" = 1 ]; then
+	[[ $msg == *"RCU Stall"* ]] || fail "panic.message is '$msg', expected the kernel's RCU Stall"
+	grep -a -q 'crashsafe.ko not loaded' "$con" || fail "crashsafe.ko was loaded (console)"
+	jq -e '.verdict.csd_healthy == null and ([.csd_stats[]?] | length) == 0' "$j" >/dev/null ||
+		fail "no record, yet ring evidence: csd_healthy $(an_jq .verdict.csd_healthy), csd_stats $(an_jq -c .csd_stats)"
+else
 	[[ $msg == *"Hard LOCKUP on CPU $a"* ]] || fail "panic.message is '$msg', expected the buddy detector's"
 fi
 echo "PASS $an_name $k ($an_what): $cyc; $ca/$pa and $cb/$pb"
