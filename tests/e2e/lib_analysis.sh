@@ -68,6 +68,7 @@ an_hex() { tr 'A-F' 'a-f' <<<"$1" | sed -E 's/^0x0*([0-9a-f])/0x\1/'; }
 AN_JQ_DEFS='
 def hex: if . == null then null else (tostring | ascii_downcase | sub("^0x0*(?<d>[0-9a-f])"; "0x\(.d)")) end;
 def named($sym): . != null and (tostring | test("^" + $sym + "(\\+0x0(/0x[0-9a-f]+)?)?( \\[[A-Za-z0-9_]+\\])?$"));
+def pcpu_named($sym; $c): . != null and (tostring | test("^" + $sym + "( \\[[A-Za-z0-9_]+\\])? of CPU \($c)( \\[[A-Za-z0-9_]+\\])?$"));
 def cpu($n): [.cpus[]? | select(.cpu == $n)][0];
 '
 
@@ -78,20 +79,22 @@ an_check_task() {
 	[ "$got" = "$pid $comm" ] || fail "cpus[$c].task is '$got', expected '$pid $comm' (console)"
 }
 
-# CPU $1 must wait for a spinlock at $2 named $3 (a regex for named(),
-# or a literal per-CPU name when $5 is "exact") held by CPU $4.
+# CPU $1 must wait for a spinlock at $2 named $3 (symbol, "+0x0" and a
+# " [module]" tag allowed) held by CPU $4; with $5 = "pcpu:N", named as
+# the per-CPU variable $3 of CPU N ("sym of CPU N", a module tag allowed).
 an_check_spin_wait() {
 	local c=$1 addr name=$3 owner=$4 how=${5:-sym} w ok
 	addr=$(an_hex "$2")
 	w=$(an_jq --argjson c "$c" "$AN_JQ_DEFS"' cpu($c).waits_for | tojson')
 	ok=$(jq -r --arg a "$addr" --arg n "$name" --arg how "$how" --argjson o "$owner" "$AN_JQ_DEFS"'
 		. != null and .kind == "spinlock" and (.lock | hex) == $a and
-		(if $how == "exact" then .lock_name == $n else (.lock_name | named($n)) end) and
+		(if $how | startswith("pcpu:") then (.lock_name | pcpu_named($n; $how[5:]))
+		 else (.lock_name | named($n)) end) and
 		.owner_cpu == $o' <<<"$w")
 	[ "$ok" = true ] || fail "cpus[$c].waits_for is $w; expected spinlock $addr '$name' held by CPU $owner"
 }
 
-# locks[] must have the spinlock at $1 named $2 ($4 = exact / sym, as above)
+# locks[] must have the spinlock at $1 named $2 ($4 = sym / pcpu:N, as above)
 # owned by CPU $3 with CPU $5 among its waiters.
 an_check_lock() {
 	local addr name=$2 owner=$3 how=$4 waiter=$5 l ok
@@ -99,7 +102,8 @@ an_check_lock() {
 	l=$(an_jq --arg a "$addr" "$AN_JQ_DEFS"' [.locks[]? | select((.addr | hex) == $a)][0] | tojson')
 	ok=$(jq -r --arg n "$name" --arg how "$how" --argjson o "$owner" --argjson w "$waiter" "$AN_JQ_DEFS"'
 		. != null and
-		(if $how == "exact" then .name == $n else (.name | named($n)) end) and
+		(if $how | startswith("pcpu:") then (.name | pcpu_named($n; $how[5:]))
+		 else (.name | named($n)) end) and
 		.owner_cpu == $o and ([.waiters[]? | .cpu] | index($w)) != null' <<<"$l")
 	[ "$ok" = true ] || fail "locks[] entry for $addr is $l; expected '$name' owned by CPU $owner, CPU $waiter waiting"
 }
@@ -167,6 +171,6 @@ an_check_csd_stat() {
 an_check_no_cycle() {
 	local n
 	n=$(an_jq 'if (.deadlocks | type) == "array" then .deadlocks | length else "missing" end')
-	[ "$n" = 0 ] || fail "deadlocks[] is not empty: $(an_jq -c .deadlocks)"
+	[ "$n" = 0 ] || fail "deadlocks[] is not an empty array: $(an_jq -c .deadlocks)"
 	! grep -q '^ *deadlock: ' "$txt" || fail "report.txt prints a deadlock line"
 }
