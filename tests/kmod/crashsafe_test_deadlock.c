@@ -54,6 +54,8 @@ static DEFINE_SPINLOCK(cs_abba_lock_a);
 static DEFINE_SPINLOCK(cs_abba_lock_b);
 static DEFINE_SPINLOCK(cs_lockcsd_lock);
 static DEFINE_PER_CPU(spinlock_t, cs_pcpu_lock);
+/* lockcsd: read at run time, so the compiler cannot fold the pointer. */
+static spinlock_t *cs_lockcsd_lockp = &cs_lockcsd_lock;
 
 /* Both parties hold their first lock: now take the second one. */
 static atomic_t cs_dl_holding = ATOMIC_INIT(0);
@@ -133,15 +135,19 @@ static noinline void cs_lockcsd_ipi_func(void *info)
 {
 }
 
-/* A: hold the lock (preemption off), then wait for B forever. */
-static noinline void cs_lockcsd_hold_and_call(void)
+/*
+ * A: hold @lock (preemption off), then wait for B forever. The lock comes
+ * in as a pointer that stays live across the call, as in code that locks
+ * &obj->lock: its address is in A's registers or stack (with a global
+ * locked by name it would only be an immediate in the code).
+ */
+static noinline void cs_lockcsd_hold_and_call(spinlock_t *lock)
 {
-	spin_lock(&cs_lockcsd_lock);
+	spin_lock(lock);
 	while (!READ_ONCE(cs_lockcsd_b_spinning))
 		cpu_relax();
 	smp_call_function_single(cpu_b, cs_lockcsd_ipi_func, NULL, 1);
-	for (;;)	/* not reached */
-		cpu_relax();
+	spin_unlock(lock);	/* not reached */
 }
 
 /* B: interrupts off, then spin on the lock A holds, forever. */
@@ -167,7 +173,7 @@ static int cs_lockcsd_fn(void *arg)
 			raw_smp_processor_id(), current->pid, current->comm,
 			&cs_lockcsd_lock, (unsigned long)&cs_lockcsd_lock,
 			cpu_b, cs_lockcsd_ipi_func);
-		cs_lockcsd_hold_and_call();
+		cs_lockcsd_hold_and_call(READ_ONCE(cs_lockcsd_lockp));
 	} else {
 		/* Let A take the lock first. */
 		msleep(200);
