@@ -4,9 +4,11 @@
 # percpu-lock, hung-task, softlockup, abba-noload): run the harness (or,
 # with E2E_REUSE=1, only re-check the outputs already in $out), read the
 # ground truth the test module printed on the guest console, and check
-# report.json / report.txt against it (keys: coord/ANALYSIS-CONTRACT.md,
-# documented in csdextract(1)). Sourced, not run; needs $top, $k, $out
+# report.json / report.txt against it (cpus[].task/.waits_for, locks[],
+# deadlocks[], hung_tasks[], csd_stats[], verdict: see csdextract(1)).
+# Sourced, not run; needs $top, $k, $out
 # and an_name / an_what set by an_init.
+# shellcheck disable=SC2154  # top, k, out: set by the sourcing test
 
 an_init() { # test-name description
 	an_name=$1
