@@ -48,6 +48,6 @@ jq -e --argjson b "$b" '. != null and .kind == "csd" and .target_cpu == $b' <<<"
 	fail "cpus[$a].waits_for is $w; expected a CSD on CPU $b"
 an_check_spin_wait "$b" "$addr" cs_lockcsd_lock "$a"
 an_check_lock "$addr" cs_lockcsd_lock "$a" sym "$b"
-cyc=$(an_check_cycle "$a" "$b" "^CSD on CPU$b\$" '^cs_lockcsd_lock') || { echo "$cyc"; exit 1; }
+cyc=$(an_check_cycle "$a" "$b" "^CSD on CPU $b\$" '^cs_lockcsd_lock') || { echo "$cyc"; exit 1; }
 an_check_text_line "$cyc"
 echo "PASS $an_name $k ($an_what): csd_hang, $cyc; $ca/$pa and $cb/$pb"
