@@ -63,32 +63,40 @@ static const struct kernel_param_ops cs_record_phys_ops = {
 module_param_cb(record_phys, &cs_record_phys_ops, NULL, 0444);
 MODULE_PARM_DESC(record_phys, "physical address of the saved record (read-only)");
 
-/* Zeroed, physically contiguous memory of @size bytes on node @nid. */
+/*
+ * Zeroed, physically contiguous memory of @size bytes (whole pages, not
+ * rounded up to a power of two: a ring of 4096 events is 196672 bytes,
+ * which a page order would make 256 KiB) on node @nid if possible.
+ */
 static int cs_area_alloc(struct cs_area *a, size_t size, int nid)
 {
-	struct page *page;
+	unsigned int order, i, used;
+	struct page *page = NULL;
 
 	a->size = PAGE_ALIGN(size);
-	if (nid == NUMA_NO_NODE) {
-		a->virt = alloc_pages_exact(a->size, GFP_KERNEL | __GFP_ZERO);
-		return a->virt ? 0 : -ENOMEM;
+	a->virt = NULL;
+	order = get_order(a->size);
+	used = a->size >> PAGE_SHIFT;
+	if (nid != NUMA_NO_NODE)
+		page = alloc_pages_node(nid, GFP_KERNEL | __GFP_ZERO |
+					__GFP_NOWARN, order);
+	if (page) {
+		/* As alloc_pages_exact() does (its _nid variant is not exported). */
+		split_page(page, order);
+		for (i = used; i < (1u << order); i++)
+			__free_page(page + i);
+		a->virt = page_address(page);
 	}
-	page = alloc_pages_node(nid, GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN,
-				get_order(a->size));
-	if (!page)
-		page = alloc_pages(GFP_KERNEL | __GFP_ZERO, get_order(a->size));
-	a->virt = page ? page_address(page) : NULL;
+	if (!a->virt)
+		a->virt = alloc_pages_exact(a->size, GFP_KERNEL | __GFP_ZERO);
 	return a->virt ? 0 : -ENOMEM;
 }
 
-static void cs_area_free(struct cs_area *a, bool by_node)
+static void cs_area_free(struct cs_area *a)
 {
 	if (!a->virt)
 		return;
-	if (by_node)
-		free_pages((unsigned long)a->virt, get_order(a->size));
-	else
-		free_pages_exact(a->virt, a->size);
+	free_pages_exact(a->virt, a->size);
 	a->virt = NULL;
 }
 
@@ -231,10 +239,10 @@ static void cs_free_all(void)
 
 	if (cs_ring_areas)
 		for (cpu = 0; cpu < cs_nr_cpus; cpu++)
-			cs_area_free(&cs_ring_areas[cpu], true);
+			cs_area_free(&cs_ring_areas[cpu]);
 	if (cs_log_areas)
 		for (cpu = 0; cpu < cs_nr_cpus; cpu++)
-			cs_area_free(&cs_log_areas[cpu], true);
+			cs_area_free(&cs_log_areas[cpu]);
 	kfree(cs_ring_areas);
 	kfree(cs_log_areas);
 	kfree(cs_rings);
@@ -243,15 +251,15 @@ static void cs_free_all(void)
 	cs_log_areas = NULL;
 	cs_rings = NULL;
 	cs_logs = NULL;
-	cs_area_free(&cs_ring_tab, false);
-	cs_area_free(&cs_log_tab, false);
-	cs_area_free(&cs_state_area, false);
-	cs_area_free(&cs_hang_area, false);
-	cs_area_free(&cs_lockup_area, false);
-	cs_area_free(&cs_crash_mem, false);
-	cs_area_free(&cs_mod_area, false);
-	cs_area_free(&cs_status_area, false);
-	cs_area_free(&cs_root_area, false);
+	cs_area_free(&cs_ring_tab);
+	cs_area_free(&cs_log_tab);
+	cs_area_free(&cs_state_area);
+	cs_area_free(&cs_hang_area);
+	cs_area_free(&cs_lockup_area);
+	cs_area_free(&cs_crash_mem);
+	cs_area_free(&cs_mod_area);
+	cs_area_free(&cs_status_area);
+	cs_area_free(&cs_root_area);
 	cs_root = NULL;
 }
 
