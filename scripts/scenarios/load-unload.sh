@@ -21,7 +21,7 @@ scenario_run() {
 	r=$OUT/load-unload.txt
 	ok=0
 	: > "$r"
-	insmod "$MODDIR/crashsafe_workload.ko" duration_s=0 nthreads=1 ||
+	insmod "$MODDIR/crashsafe_workload.ko" duration_s=0 nthreads=1 stat_interval_s=1 ||
 		echo "FAIL: insmod crashsafe_workload.ko" >> "$r"
 	sleep 2
 	i=1
