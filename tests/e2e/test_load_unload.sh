@@ -43,7 +43,9 @@ j=$out/report.json
 [ "$(jq -r '.record.found' "$j")" = true ] || fail "record not found"
 [ "$(jq -r '.record.status' "$j")" = ok ] || fail "record status $(jq -r '.record.status' "$j"): $(jq -c '.record.problems' "$j")"
 phys=$(sed -n 's/^record_phys: //p' "$r")
-[ "$(jq -r '.record.phys' "$j")" = "$phys" ] || fail "record at $(jq -r '.record.phys' "$j"), the last load's is $phys"
+rphys=$(jq -r '.record.phys' "$j")
+[[ $phys =~ ^0x[0-9a-f]+$ && $rphys =~ ^0x[0-9a-f]+$ ]] && [ $((rphys)) = $((phys)) ] ||
+	fail "record at $rphys, the last load's is $phys"
 [[ $(jq -r '.panic.message // ""' "$j") == *"sysrq triggered crash"* ]] || fail "panic message"
 nst=$(jq '[.cpus[]? | select(.stop == "panic" or .stop == "ipi" or .stop == "nmi")] | length' "$j")
 [ "$nst" = "$cpus" ] || fail "$nst of $cpus CPUs stopped: $(jq -c '[.cpus[]? | .stop]' "$j")"
