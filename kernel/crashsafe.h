@@ -52,6 +52,7 @@ void cs_record_set_flag(u32 flag);	/* process context: reseals root */
  */
 void cs_record_set_hooks(u32 wanted, u32 live);
 u32 cs_record_hooks_live(void);
+const struct cs_status *cs_record_status(void);
 /* Process context: a loaded module could (+1) / no longer (-1) not be listed. */
 void cs_record_module_dropped(int n);
 

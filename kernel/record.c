@@ -158,6 +158,12 @@ void cs_record_set_hooks(u32 wanted, u32 live)
 	cs_status_update(CS_STATUS_HOOKS_SET, wanted & CS_HOOK_ALL, live, 0);
 }
 
+/* Process context: the status entry (hooks, dropped modules), or NULL. */
+const struct cs_status *cs_record_status(void)
+{
+	return cs_status_area.virt;
+}
+
 /* Process context: hook kinds that are live now. */
 u32 cs_record_hooks_live(void)
 {
