@@ -367,7 +367,7 @@ static void status_lines(struct ctx *c, FILE *f)
 	char a[256], b[256];
 
 	if (!cs_hooks_known(&c->rec)) {
-		fprintf(f, "Hooks:       liveness not recorded (record %u.%u): verdicts taken as recorded\n",
+		fprintf(f, "Hooks:       CSD hook liveness not recorded by the module (record %u.%u): verdicts taken as recorded\n",
 			c->rec.root.version_major, c->rec.root.version_minor);
 	} else if (st->hooks_wanted & ~st->hooks_live) {
 		fprintf(f, "Hooks:       live %s; NOT live: %s (verdicts that rely on them are reported unknown)\n",
