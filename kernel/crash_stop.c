@@ -32,6 +32,8 @@
 #include <linux/timekeeping.h>
 #include <linux/tracepoint.h>
 #include <linux/kexec.h>
+#include <linux/kprobes.h>
+#include <linux/rcupdate.h>
 #include <asm/smp.h>
 #include <asm/apic.h>
 #include <asm/nmi.h>
@@ -78,6 +80,7 @@ static u64 cs_stop_now(void)
 {
 	return ktime_get_mono_fast_ns();
 }
+NOKPROBE_SYMBOL(cs_stop_now);
 
 /* Hard-IRQ, NMI or crash context: record how @cpu was stopped. */
 static void cs_stop_record(int cpu, struct pt_regs *regs, u32 stop, u32 flags)
@@ -93,6 +96,7 @@ static void cs_stop_record(int cpu, struct pt_regs *regs, u32 stop, u32 flags)
 	st->stop_latency_ns = cs_stop_now() - cs_stop_start_ns;
 	cs_capture_regs(&st->cap, regs, flags);
 }
+NOKPROBE_SYMBOL(cs_stop_record);
 
 /* Hard-IRQ context: irq_vectors:local_timer_entry, the IPI park point. */
 static void cs_stop_timer_probe(void *data, int vector)
@@ -112,6 +116,7 @@ static void cs_stop_timer_probe(void *data, int vector)
 	for (;;)
 		cpu_relax();
 }
+NOKPROBE_SYMBOL(cs_stop_timer_probe);
 
 /* NMI context: the NMI phase of the stop. */
 static int cs_stop_nmi(unsigned int type, struct pt_regs *regs)
@@ -135,6 +140,7 @@ static int cs_stop_nmi(unsigned int type, struct pt_regs *regs)
 		cpu_relax();
 	return NMI_HANDLED;
 }
+NOKPROBE_SYMBOL(cs_stop_nmi);
 
 /* Crash context: wait up to @ms for @want answers. */
 static void cs_stop_wait(int want, unsigned int ms)
@@ -144,6 +150,7 @@ static void cs_stop_wait(int want, unsigned int ms)
 	while (atomic_read(&cs_stop_acked) < want && cs_stop_now() < deadline)
 		udelay(10);
 }
+NOKPROBE_SYMBOL(cs_stop_wait);
 
 /* Crash context: the replacement for smp_ops.crash_stop_other_cpus. */
 static void cs_crash_stop_other_cpus(void)
@@ -279,7 +286,7 @@ static void cs_crash_stop_other_cpus(void)
 		crash->nr_noanswer = nr_noanswer;
 		crash->check = CS_SEAL(crash, struct cs_crash);
 	}
-	cs_log("crash stop on cpu %d: %u by IPI, %u by NMI, %u no answer (IPI phase %llu us, NMI phase %llu us)",
+	cs_log(KERN_EMERG "crash stop on cpu %d: %u by IPI, %u by NMI, %u no answer (IPI phase %llu us, NMI phase %llu us)",
 	       self, nr_ipi, nr_nmi, nr_noanswer,
 	       (t_ipi_end - cs_stop_start_ns) / NSEC_PER_USEC,
 	       (t_nmi_end - t_ipi_end) / NSEC_PER_USEC);
@@ -289,6 +296,7 @@ static void cs_crash_stop_other_cpus(void)
 	if (cs_orig_stop)
 		cs_orig_stop();
 }
+NOKPROBE_SYMBOL(cs_crash_stop_other_cpus);
 
 int cs_crash_stop_init(void)
 {
@@ -318,6 +326,8 @@ int cs_crash_stop_init(void)
 		pr_warn("local_timer_entry not hooked: crash stop is NMI only\n");
 		stop_ipi_ms = 0;
 	}
+	cs_record_set_hooks(CS_HOOK_STOP_IPI_VECTOR,
+			    cs_stop_tp ? CS_HOOK_STOP_IPI_VECTOR : 0);
 
 	cs_orig_stop = smp_ops.crash_stop_other_cpus;
 	WRITE_ONCE(smp_ops.crash_stop_other_cpus, cs_crash_stop_other_cpus);
@@ -327,11 +337,29 @@ int cs_crash_stop_init(void)
 	return 0;
 }
 
+/*
+ * Unload is safe by construction rather than by pinning the module (a
+ * pinned module could never be unloaded, which the tests and DKMS
+ * upgrades need). A CPU runs cs_crash_stop_other_cpus() with interrupts
+ * disabled from before it loads smp_ops.crash_stop_other_cpus until it
+ * jumps into the capture kernel (panic() and native_machine_crash_shutdown()
+ * disable them first). Interrupts-off code is an RCU read-side critical
+ * section, so once the pointer is restored, synchronize_rcu() returns only
+ * when no CPU can still be in, or about to enter, our stop: one that is
+ * never lets the grace period end, and its stop sequence halts this CPU
+ * (parked by the stop IPI or held by NMI) inside synchronize_rcu(), before
+ * anything is freed. cs_orig_stop stays set until then, for such a CPU.
+ * The NMI handler and the timer probe are covered by
+ * unregister_nmi_handler() and tracepoint_synchronize_unregister(), which
+ * wait the same way. Every later stage of module exit runs after this.
+ */
 void cs_crash_stop_exit(void)
 {
 	if (cs_orig_stop &&
-	    smp_ops.crash_stop_other_cpus == cs_crash_stop_other_cpus)
+	    smp_ops.crash_stop_other_cpus == cs_crash_stop_other_cpus) {
 		WRITE_ONCE(smp_ops.crash_stop_other_cpus, cs_orig_stop);
+		synchronize_rcu();
+	}
 	cs_orig_stop = NULL;
 	if (cs_stop_tp) {
 		tracepoint_probe_unregister(cs_stop_tp, cs_stop_timer_probe,

@@ -45,6 +45,16 @@ struct cs_lockup *cs_lockup_slot(unsigned int i);
 struct cs_crash *cs_crash_area(void);
 struct cs_module *cs_module_slot(unsigned int i);
 void cs_record_set_flag(u32 flag);	/* process context: reseals root */
+/*
+ * Process context: hook liveness for the record (CS_HOOK_* bits). For
+ * each kind in @wanted, whether it is in @live; other kinds unchanged.
+ * Every hook backend calls it after installing (and on failure) its hooks.
+ */
+void cs_record_set_hooks(u32 wanted, u32 live);
+u32 cs_record_hooks_live(void);
+const struct cs_status *cs_record_status(void);
+/* Process context: a loaded module could (+1) / no longer (-1) not be listed. */
+void cs_record_module_dropped(int n);
 
 /* csd_ring.c */
 /* Any context, NMI included. */

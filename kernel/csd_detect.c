@@ -668,16 +668,16 @@ static void cs_csd_report(struct cs_track *t, u64 now, u64 waited)
 		h->check = CS_SEAL(h, struct cs_csd_hang);
 	}
 
-	cs_log("csd: Detected non-responsive CSD lock (#%u) on CPU#%d, waiting %llu ns for CPU#%02d %pS(%ps).\n",
+	cs_log(KERN_ALERT "csd: Detected non-responsive CSD lock (#%u) on CPU#%d, waiting %llu ns for CPU#%02d %pS(%ps).\n",
 	       id, src, waited, dst, (void *)t->func, (void *)t->info);
 	if (state == CS_VERDICT_BUSY_PRIOR)
-		cs_log("csd: CSD lock (#%u) handling prior %pS request.\n",
+		cs_log(KERN_ALERT "csd: CSD lock (#%u) handling prior %pS request.\n",
 		       id, (void *)prior);
 	else
-		cs_log("csd: CSD lock (#%u) %s.\n", id,
+		cs_log(KERN_ALERT "csd: CSD lock (#%u) %s.\n", id,
 		       state ? "handling this request" : "unresponsive");
 	if (irqs_off != ~0ULL)
-		cs_log("csd: CSD lock (#%u) verdict %s: CPU#%d irqs off >= %llu ns, %s, ipi %s, gotipi %s\n",
+		cs_log(KERN_ALERT "csd: CSD lock (#%u) verdict %s: CPU#%d irqs off >= %llu ns, %s, ipi %s, gotipi %s\n",
 		       id, cs_verdict_names[verdict], dst, irqs_off,
 		       cap->flags & CS_CAP_VALID ?
 		       (off ? "captured with irqs off" : "captured with irqs on") :
@@ -685,7 +685,7 @@ static void cs_csd_report(struct cs_track *t, u64 now, u64 waited)
 		       a.ipi_seq ? "sent" : "not sent",
 		       a.gotipi_seq > qseq ? "since" : "none since");
 	else
-		cs_log("csd: CSD lock (#%u) verdict %s: CPU#%d %s, ipi %s, gotipi %s\n",
+		cs_log(KERN_ALERT "csd: CSD lock (#%u) verdict %s: CPU#%d %s, ipi %s, gotipi %s\n",
 		       id, cs_verdict_names[verdict], dst,
 		       cap->flags & CS_CAP_VALID ?
 		       (off ? "captured with irqs off" : "captured with irqs on") :
@@ -693,7 +693,7 @@ static void cs_csd_report(struct cs_track *t, u64 now, u64 waited)
 		       a.ipi_seq ? "sent" : "not sent",
 		       a.gotipi_seq > qseq ? "since" : "none since");
 	if (cap->flags & CS_CAP_VALID)
-		cs_log("csd: CPU#%d RIP %pS flags 0x%llx\n", dst,
+		cs_log(KERN_ALERT "csd: CPU#%d RIP %pS flags 0x%llx\n", dst,
 		       (void *)(unsigned long)cap->regs.ip,
 		       (unsigned long long)cap->regs.flags);
 
@@ -715,14 +715,14 @@ static void cs_csd_report(struct cs_track *t, u64 now, u64 waited)
 		struct cs_event *e = &tc->ev[i];
 
 		if (e->func)
-			cs_log("csd: cnt(%llx): %04x->%04x %s %ps\n",
+			cs_log(KERN_ALERT "csd: cnt(%llx): %04x->%04x %s %ps\n",
 			       e->seq, e->src, e->dst, cs_event_name(e->type),
 			       (void *)(unsigned long)e->func);
 		else
-			cs_log("csd: cnt(%llx): %04x->%04x %s\n", e->seq,
+			cs_log(KERN_ALERT "csd: cnt(%llx): %04x->%04x %s\n", e->seq,
 			       e->src, e->dst, cs_event_name(e->type));
 	}
-	cs_log("csd: cnt now: %llx\n", now);
+	cs_log(KERN_ALERT "csd: cnt now: %llx\n", now);
 
 	t->waited = waited;
 	if (READ_ONCE(panic_on_csd_hang)) {
@@ -793,7 +793,7 @@ void cs_csd_check(u64 now_seq)
 					h->flags |= CS_HANG_RESOLVED;
 					h->check = CS_SEAL(h, struct cs_csd_hang);
 				}
-				cs_log("csd: CSD lock (#%u) released after %llu ns.\n",
+				cs_log(KERN_ALERT "csd: CSD lock (#%u) released after %llu ns.\n",
 				       t->id, waited);
 			}
 			WRITE_ONCE(t->used, 0);

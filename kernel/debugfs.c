@@ -193,6 +193,7 @@ static ssize_t cs_record_read(struct file *file, char __user *buf,
 
 static int cs_status_show(struct seq_file *m, void *v)
 {
+	const struct cs_status *st = cs_record_status();
 	int cpu;
 
 	seq_printf(m, "version %s\nrecord_phys 0x%llx\nnr_cpus %u\n",
@@ -203,6 +204,10 @@ static int cs_status_show(struct seq_file *m, void *v)
 		   cs_root->flags & CS_ROOT_KPROBES ? " kprobes" : "",
 		   cs_ring_size, cs_log_slots);
 	seq_printf(m, "csd_hangs %u\n", cs_csd_hang_count());
+	if (st)
+		seq_printf(m, "hooks_wanted 0x%x\nhooks_live 0x%x\nmodules_dropped %u\n",
+			   READ_ONCE(st->hooks_wanted), READ_ONCE(st->hooks_live),
+			   READ_ONCE(st->modules_dropped));
 	for_each_possible_cpu(cpu) {
 		struct cs_ring *r = cs_ring_of(cpu);
 		struct cs_log *l = cs_log_of(cpu);

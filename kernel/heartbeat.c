@@ -105,13 +105,13 @@ static void cs_hb_report(int cpu, int buddy, u64 now, u64 stuck_ns)
 	bool do_panic = READ_ONCE(panic_on_hardlockup);
 	int ret;
 
-	cs_log("watchdog: Watchdog detected hard LOCKUP on cpu %d", buddy);
-	cs_log("watchdog: cpu %d: no heartbeat for %llu ms, no timer interrupt for %s%llu ms (detected by cpu %d)",
+	cs_log(KERN_EMERG "watchdog: Watchdog detected hard LOCKUP on cpu %d", buddy);
+	cs_log(KERN_ERR "watchdog: cpu %d: no heartbeat for %llu ms, no timer interrupt for %s%llu ms (detected by cpu %d)",
 	       buddy, stuck_ns / NSEC_PER_MSEC,
 	       irqs_off == ~0ULL ? ">=? " : ">= ",
 	       irqs_off == ~0ULL ? 0 : irqs_off / NSEC_PER_MSEC, cpu);
 	if (!l) {
-		cs_log("watchdog: no free lockup slot, cpu %d not captured",
+		cs_log(KERN_ERR "watchdog: no free lockup slot, cpu %d not captured",
 		       buddy);
 		if (do_panic)
 			panic("Hard LOCKUP on CPU %d", buddy);
@@ -129,13 +129,13 @@ static void cs_hb_report(int cpu, int buddy, u64 now, u64 stuck_ns)
 	l->irqs_off_ns = irqs_off;
 	ret = cs_nmi_capture(buddy, &l->cap, CS_HB_NMI_TIMEOUT_US);
 	if (ret == -ETIMEDOUT)
-		cs_log("watchdog: cpu %d did not answer the NMI within %u ms",
+		cs_log(KERN_ERR "watchdog: cpu %d did not answer the NMI within %u ms",
 		       buddy, CS_HB_NMI_TIMEOUT_US / 1000);
 	else if (ret)
-		cs_log("watchdog: cpu %d not captured by NMI: error %d",
+		cs_log(KERN_ERR "watchdog: cpu %d not captured by NMI: error %d",
 		       buddy, ret);
 	else
-		cs_log("watchdog: cpu %d RIP: %pS", buddy,
+		cs_log(KERN_ERR "watchdog: cpu %d RIP: %pS", buddy,
 		       (void *)(unsigned long)l->cap.regs.ip);
 	l->flags = CS_HANG_VALID | (do_panic ? CS_HANG_PANICKED : 0);
 	l->check = CS_SEAL(l, struct cs_lockup);

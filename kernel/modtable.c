@@ -66,12 +66,19 @@ static struct cs_module *cs_mod_find(const char *name, bool alloc)
 	return alloc ? free : NULL;
 }
 
+/*
+ * Caller holds cs_mod_lock. A module that finds the table full is counted
+ * in the record (cs_status.modules_dropped) so the reader can say that
+ * some module addresses cannot be symbolised; it is uncounted when it goes.
+ */
 static void cs_mod_add(struct module *mod)
 {
 	struct cs_module *m = cs_mod_find(mod->name, true);
 
 	if (m)
 		cs_mod_fill(m, mod);
+	else
+		cs_record_module_dropped(1);
 }
 
 static int cs_mod_notify(struct notifier_block *nb, unsigned long action,
@@ -83,14 +90,21 @@ static int cs_mod_notify(struct notifier_block *nb, unsigned long action,
 	mutex_lock(&cs_mod_lock);
 	switch (action) {
 	case MODULE_STATE_COMING:
-	case MODULE_STATE_LIVE:
 		cs_mod_add(mod);
+		break;
+	case MODULE_STATE_LIVE:
+		/* Its entry from COMING, now with the core kallsyms. */
+		m = cs_mod_find(mod->name, false);
+		if (m)
+			cs_mod_fill(m, mod);
 		break;
 	case MODULE_STATE_GOING:
 		m = cs_mod_find(mod->name, false);
 		if (m) {
 			memset(m, 0, sizeof(*m));
 			m->check = CS_SEAL(m, struct cs_module);
+		} else {
+			cs_record_module_dropped(-1);
 		}
 		break;
 	}

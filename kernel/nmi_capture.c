@@ -10,6 +10,16 @@
  * retracts the request (PENDING -> IDLE); if the target has already taken
  * it, the requester waits for DONE, so the target never writes into a
  * capture its requester has stopped caring about.
+ *
+ * A retracted request's NMI is still on its way (or latched while the
+ * target has NMIs blocked): the requester leaves a "late" mark, and the
+ * handler claims the next NMI that finds no request, so that it is not
+ * reported as "NMI received for unknown reason". At most one mark per
+ * CPU: NMIs that arrive while one is latched merge, so a count could
+ * swallow a genuine unknown NMI much later.
+ *
+ * Everything the NMI runs here is NOKPROBE_SYMBOL(): a kprobe hit in NMI
+ * context would recurse into the kprobe machinery.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -21,6 +31,7 @@
 #include <linux/uaccess.h>
 #include <linux/sched.h>
 #include <linux/string.h>
+#include <linux/kprobes.h>
 #include <asm/nmi.h>
 #include <asm/apic.h>
 #include <asm/irq_vectors.h>
@@ -41,6 +52,7 @@ enum {
 struct cs_nmi_req {
 	atomic_t owner;
 	atomic_t state;
+	atomic_t late;		/* 1: a retracted request's NMI may still come */
 	struct cs_capture *cap;
 };
 
@@ -87,6 +99,7 @@ void cs_capture_regs(struct cs_capture *c, struct pt_regs *regs, u32 flags)
 	}
 	c->nr_frames = n;
 
+
 	sp = regs->sp;
 	len = CS_STACK_BYTES;
 	/* Do not run off the end of the page the stack pointer is in. */
@@ -102,21 +115,26 @@ void cs_capture_regs(struct cs_capture *c, struct pt_regs *regs, u32 flags)
 			c->stack_len = CS_STACK_BYTES;
 	}
 }
+NOKPROBE_SYMBOL(cs_capture_regs);
 
 /* NMI context. */
 static int cs_nmi_handler(unsigned int type, struct pt_regs *regs)
 {
 	struct cs_nmi_req *r = this_cpu_ptr(&cs_nmi_req);
 
-	if (atomic_read(&r->state) != CS_NMI_PENDING)
+	if (atomic_read(&r->state) != CS_NMI_PENDING ||
+	    atomic_cmpxchg(&r->state, CS_NMI_PENDING, CS_NMI_TAKEN) !=
+	    CS_NMI_PENDING) {
+		/* A late NMI of a request its requester gave up on. */
+		if (atomic_read(&r->late) && atomic_xchg(&r->late, 0))
+			return NMI_HANDLED;
 		return NMI_DONE;
-	if (atomic_cmpxchg(&r->state, CS_NMI_PENDING, CS_NMI_TAKEN) !=
-	    CS_NMI_PENDING)
-		return NMI_DONE;
+	}
 	cs_capture_regs(r->cap, regs, CS_CAP_NMI);
 	atomic_set_release(&r->state, CS_NMI_DONE);
 	return NMI_HANDLED;
 }
+NOKPROBE_SYMBOL(cs_nmi_handler);
 
 /* Hard-IRQ or crash context: NMI @cpu and wait for its context. */
 int cs_nmi_capture(int cpu, struct cs_capture *c, unsigned int timeout_us)
@@ -152,6 +170,8 @@ int cs_nmi_capture(int cpu, struct cs_capture *c, unsigned int timeout_us)
 	deadline = ktime_get_mono_fast_ns() + (u64)timeout_us * NSEC_PER_USEC;
 	while (atomic_read_acquire(&r->state) != CS_NMI_DONE) {
 		if (ktime_get_mono_fast_ns() >= deadline) {
+			/* Marked before retracting: the NMI may come any time. */
+			atomic_set(&r->late, 1);
 			if (atomic_cmpxchg(&r->state, CS_NMI_PENDING,
 					   CS_NMI_IDLE) == CS_NMI_PENDING) {
 				memset(c, 0, sizeof(*c));
@@ -161,6 +181,7 @@ int cs_nmi_capture(int cpu, struct cs_capture *c, unsigned int timeout_us)
 				goto out;
 			}
 			/* Taken: the target is capturing right now. */
+			atomic_set(&r->late, 0);
 		}
 		cpu_relax();
 	}
@@ -170,6 +191,7 @@ out:
 	atomic_set_release(&r->owner, 0);
 	return ret;
 }
+NOKPROBE_SYMBOL(cs_nmi_capture);
 
 int cs_nmi_init(void)
 {

@@ -13,6 +13,13 @@
  * seq order, so that text logged in NMI or IRQ context reaches the console
  * once process context can run on some CPU. debugfs renders the merged log
  * on demand.
+ *
+ * A message carries its printk level, given as printk does (a KERN_<LEVEL>
+ * prefix of the format, KERN_INFO without one), and the flusher prints it
+ * at that level: reports an operator must see use the levels the kernel
+ * uses for the same reports (kernel/smp.c's CSD stall report pr_alert,
+ * kernel/watchdog.c's hard LOCKUP pr_emerg), which Debian's default
+ * "quiet" (console_loglevel 4) still lets through to the console.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -25,6 +32,8 @@
 #include <linux/seq_file.h>
 #include <linux/cpumask.h>
 #include <linux/preempt.h>
+#include <linux/printk.h>
+#include <linux/kprobes.h>
 #include <asm/local.h>
 
 #include "crashsafe.h"
@@ -48,9 +57,12 @@ void cs_log(const char *fmt, ...)
 	unsigned int len, nslots, i, mask;
 	va_list ap;
 	u64 first, seq;
-	u8 ctx;
-	int cpu;
+	u8 ctx, level = 1 + LOGLEVEL_INFO;
+	int cpu, kern = printk_get_level(fmt);
 
+	if (kern >= '0' && kern <= '7')
+		level = 1 + kern - '0';
+	fmt = printk_skip_level(fmt);
 	va_start(ap, fmt);
 	len = vscnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
@@ -86,6 +98,7 @@ void cs_log(const char *fmt, ...)
 		s->ctx = ctx;
 		s->cont = i ? 1 : 0;
 		s->len = n;
+		s->level = level;
 		s->pad = 0;
 		s->pad2 = 0;
 		memcpy(s->text, buf + off, n);
@@ -96,6 +109,7 @@ void cs_log(const char *fmt, ...)
 	}
 	preempt_enable_notrace();
 }
+NOKPROBE_SYMBOL(cs_log);
 
 /*
  * Any context: copy slot @idx of @log if it is complete and still holds
@@ -131,10 +145,12 @@ struct cs_log_cursor {
 /*
  * Process context: assemble the message starting at cur->pos into buf
  * (NUL-terminated). Returns its first slot's seq, 0 if there is none yet,
- * or skips damaged/overwritten slots. *ctx gets the writer's context.
+ * or skips damaged/overwritten slots. *ctx gets the writer's context,
+ * *level its 1 + printk level.
  */
 static u64 cs_log_next_msg(struct cs_log *log, struct cs_log_cursor *cur,
-			   char *buf, size_t size, u8 *ctx, bool *blocked)
+			   char *buf, size_t size, u8 *ctx, u8 *level,
+			   bool *blocked)
 {
 	struct cs_log_slot s;
 	size_t used = 0;
@@ -158,6 +174,7 @@ static u64 cs_log_next_msg(struct cs_log *log, struct cs_log_cursor *cur,
 		if (!seq) {
 			seq = s.seq;
 			*ctx = s.ctx;
+			*level = s.level;
 		}
 		if (used + s.len < size) {
 			memcpy(buf + used, s.text, s.len);
@@ -185,6 +202,7 @@ struct cs_log_merge {
 	char (*msg)[CS_LOG_MSG_MAX];	/* per CPU: pending message */
 	u64 *seq;			/* per CPU: its seq, 0 = none */
 	u8 *ctx;
+	u8 *level;
 	bool *blocked;
 };
 
@@ -194,6 +212,7 @@ static void cs_log_merge_free(struct cs_log_merge *m)
 	kfree(m->msg);
 	kfree(m->seq);
 	kfree(m->ctx);
+	kfree(m->level);
 	kfree(m->blocked);
 }
 
@@ -205,8 +224,10 @@ static int cs_log_merge_alloc(struct cs_log_merge *m)
 	m->msg = kcalloc(n, sizeof(*m->msg), GFP_KERNEL);
 	m->seq = kcalloc(n, sizeof(*m->seq), GFP_KERNEL);
 	m->ctx = kcalloc(n, sizeof(*m->ctx), GFP_KERNEL);
+	m->level = kcalloc(n, sizeof(*m->level), GFP_KERNEL);
 	m->blocked = kcalloc(n, sizeof(*m->blocked), GFP_KERNEL);
-	if (!m->cur || !m->msg || !m->seq || !m->ctx || !m->blocked) {
+	if (!m->cur || !m->msg || !m->seq || !m->ctx || !m->level ||
+	    !m->blocked) {
 		cs_log_merge_free(m);
 		return -ENOMEM;
 	}
@@ -223,7 +244,7 @@ static void cs_log_merge_fill(struct cs_log_merge *m, int cpu)
 		return;
 	m->seq[cpu] = cs_log_next_msg(log, &m->cur[cpu], m->msg[cpu],
 				      CS_LOG_MSG_MAX, &m->ctx[cpu],
-				      &m->blocked[cpu]);
+				      &m->level[cpu], &m->blocked[cpu]);
 }
 
 /* Process context: the CPU whose pending message has the smallest seq. */
@@ -283,6 +304,34 @@ void cs_log_show(struct seq_file *sf)
 	cs_log_merge_free(&m);
 }
 
+/* Process context: printk one message at its level (1 + LOGLEVEL_*). */
+static void cs_log_print(u8 level, const char *msg)
+{
+	switch (level ? level - 1 : LOGLEVEL_INFO) {
+	case LOGLEVEL_EMERG:
+		pr_emerg("%s\n", msg);
+		break;
+	case LOGLEVEL_ALERT:
+		pr_alert("%s\n", msg);
+		break;
+	case LOGLEVEL_CRIT:
+		pr_crit("%s\n", msg);
+		break;
+	case LOGLEVEL_ERR:
+		pr_err("%s\n", msg);
+		break;
+	case LOGLEVEL_WARNING:
+		pr_warn("%s\n", msg);
+		break;
+	case LOGLEVEL_NOTICE:
+		pr_notice("%s\n", msg);
+		break;
+	default:
+		pr_info("%s\n", msg);
+		break;
+	}
+}
+
 /* Process context: print what was logged since the last round. */
 static void cs_log_flush(struct cs_log_merge *m)
 {
@@ -307,7 +356,7 @@ static void cs_log_flush(struct cs_log_merge *m)
 		}
 	}
 	while ((cpu = cs_log_merge_min(m)) >= 0) {
-		pr_info("%s\n", m->msg[cpu]);
+		cs_log_print(m->level[cpu], m->msg[cpu]);
 		cs_log_merge_fill(m, cpu);
 	}
 	for_each_possible_cpu(cpu)

@@ -19,6 +19,7 @@
 #include <linux/topology.h>
 #include <linux/mutex.h>
 #include <linux/io.h>
+#include <linux/kprobes.h>
 #include <asm/tsc.h>
 
 #include "crashsafe.h"
@@ -42,11 +43,13 @@ struct cs_area {
 
 static struct cs_area cs_root_area, cs_ring_tab, cs_log_tab, cs_state_area;
 static struct cs_area cs_hang_area, cs_lockup_area, cs_crash_mem, cs_mod_area;
+static struct cs_area cs_status_area;
 static struct cs_area *cs_ring_areas, *cs_log_areas;
 static struct cs_ring **cs_rings;
 static struct cs_log **cs_logs;
 static unsigned int cs_nr_cpus;
 static DEFINE_MUTEX(cs_seal_lock);
+static DEFINE_MUTEX(cs_status_lock);
 
 static int cs_record_phys_get(char *buf, const struct kernel_param *kp)
 {
@@ -60,32 +63,40 @@ static const struct kernel_param_ops cs_record_phys_ops = {
 module_param_cb(record_phys, &cs_record_phys_ops, NULL, 0444);
 MODULE_PARM_DESC(record_phys, "physical address of the saved record (read-only)");
 
-/* Zeroed, physically contiguous memory of @size bytes on node @nid. */
+/*
+ * Zeroed, physically contiguous memory of @size bytes (whole pages, not
+ * rounded up to a power of two: a ring of 4096 events is 196672 bytes,
+ * which a page order would make 256 KiB) on node @nid if possible.
+ */
 static int cs_area_alloc(struct cs_area *a, size_t size, int nid)
 {
-	struct page *page;
+	unsigned int order, i, used;
+	struct page *page = NULL;
 
 	a->size = PAGE_ALIGN(size);
-	if (nid == NUMA_NO_NODE) {
-		a->virt = alloc_pages_exact(a->size, GFP_KERNEL | __GFP_ZERO);
-		return a->virt ? 0 : -ENOMEM;
+	a->virt = NULL;
+	order = get_order(a->size);
+	used = a->size >> PAGE_SHIFT;
+	if (nid != NUMA_NO_NODE)
+		page = alloc_pages_node(nid, GFP_KERNEL | __GFP_ZERO |
+					__GFP_NOWARN, order);
+	if (page) {
+		/* As alloc_pages_exact() does (its _nid variant is not exported). */
+		split_page(page, order);
+		for (i = used; i < (1u << order); i++)
+			__free_page(page + i);
+		a->virt = page_address(page);
 	}
-	page = alloc_pages_node(nid, GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN,
-				get_order(a->size));
-	if (!page)
-		page = alloc_pages(GFP_KERNEL | __GFP_ZERO, get_order(a->size));
-	a->virt = page ? page_address(page) : NULL;
+	if (!a->virt)
+		a->virt = alloc_pages_exact(a->size, GFP_KERNEL | __GFP_ZERO);
 	return a->virt ? 0 : -ENOMEM;
 }
 
-static void cs_area_free(struct cs_area *a, bool by_node)
+static void cs_area_free(struct cs_area *a)
 {
 	if (!a->virt)
 		return;
-	if (by_node)
-		free_pages((unsigned long)a->virt, get_order(a->size));
-	else
-		free_pages_exact(a->virt, a->size);
+	free_pages_exact(a->virt, a->size);
 	a->virt = NULL;
 }
 
@@ -116,6 +127,57 @@ void cs_record_set_flag(u32 flag)
 	mutex_unlock(&cs_seal_lock);
 }
 
+/* Process context: change the status entry under its lock and reseal it. */
+static void cs_status_update(u32 set_flags, u32 kinds, u32 live,
+			     int dropped_delta)
+{
+	struct cs_status *st = cs_status_area.virt;
+
+	if (!st)
+		return;
+	mutex_lock(&cs_status_lock);
+	WRITE_ONCE(st->check, 0);
+	st->flags |= set_flags;
+	st->hooks_wanted |= kinds;
+	st->hooks_live = (st->hooks_live & ~kinds) | (live & kinds);
+	if (dropped_delta < 0 && st->modules_dropped)
+		st->modules_dropped--;
+	else if (dropped_delta > 0)
+		st->modules_dropped++;
+	st->check = CS_SEAL(st, struct cs_status);
+	mutex_unlock(&cs_status_lock);
+}
+
+/*
+ * Process context. For every hook kind in @wanted (CS_HOOK_*), record
+ * whether it is in @live; kinds not in @wanted keep what earlier calls
+ * said, so each backend reports only the kinds it installs.
+ */
+void cs_record_set_hooks(u32 wanted, u32 live)
+{
+	cs_status_update(CS_STATUS_HOOKS_SET, wanted & CS_HOOK_ALL, live, 0);
+}
+
+/* Process context: the status entry (hooks, dropped modules), or NULL. */
+const struct cs_status *cs_record_status(void)
+{
+	return cs_status_area.virt;
+}
+
+/* Process context: hook kinds that are live now. */
+u32 cs_record_hooks_live(void)
+{
+	struct cs_status *st = cs_status_area.virt;
+
+	return st ? READ_ONCE(st->hooks_live) : 0;
+}
+
+/* Process context: one more (@n > 0) or one less loaded module missing. */
+void cs_record_module_dropped(int n)
+{
+	cs_status_update(n > 0 ? CS_STATUS_MOD_OVERFLOW : 0, 0, 0, n);
+}
+
 /* Any context. */
 struct cs_ring *cs_ring_of(int cpu)
 {
@@ -123,6 +185,7 @@ struct cs_ring *cs_ring_of(int cpu)
 		return NULL;
 	return cs_rings[cpu];
 }
+NOKPROBE_SYMBOL(cs_ring_of);
 
 /* Any context. */
 struct cs_log *cs_log_of(int cpu)
@@ -131,6 +194,7 @@ struct cs_log *cs_log_of(int cpu)
 		return NULL;
 	return cs_logs[cpu];
 }
+NOKPROBE_SYMBOL(cs_log_of);
 
 /* Any context. */
 struct cs_cpu_state *cs_cpu_state_of(int cpu)
@@ -139,6 +203,7 @@ struct cs_cpu_state *cs_cpu_state_of(int cpu)
 		return NULL;
 	return (struct cs_cpu_state *)cs_state_area.virt + cpu;
 }
+NOKPROBE_SYMBOL(cs_cpu_state_of);
 
 /* Any context. */
 struct cs_csd_hang *cs_hang_slot(unsigned int i)
@@ -147,6 +212,7 @@ struct cs_csd_hang *cs_hang_slot(unsigned int i)
 		return NULL;
 	return (struct cs_csd_hang *)cs_hang_area.virt + i;
 }
+NOKPROBE_SYMBOL(cs_hang_slot);
 
 /* Any context. */
 struct cs_lockup *cs_lockup_slot(unsigned int i)
@@ -155,12 +221,14 @@ struct cs_lockup *cs_lockup_slot(unsigned int i)
 		return NULL;
 	return (struct cs_lockup *)cs_lockup_area.virt + i;
 }
+NOKPROBE_SYMBOL(cs_lockup_slot);
 
 /* Any context. */
 struct cs_crash *cs_crash_area(void)
 {
 	return cs_crash_mem.virt;
 }
+NOKPROBE_SYMBOL(cs_crash_area);
 
 /* Any context. */
 struct cs_module *cs_module_slot(unsigned int i)
@@ -169,6 +237,7 @@ struct cs_module *cs_module_slot(unsigned int i)
 		return NULL;
 	return (struct cs_module *)cs_mod_area.virt + i;
 }
+NOKPROBE_SYMBOL(cs_module_slot);
 
 static void cs_free_all(void)
 {
@@ -176,10 +245,10 @@ static void cs_free_all(void)
 
 	if (cs_ring_areas)
 		for (cpu = 0; cpu < cs_nr_cpus; cpu++)
-			cs_area_free(&cs_ring_areas[cpu], true);
+			cs_area_free(&cs_ring_areas[cpu]);
 	if (cs_log_areas)
 		for (cpu = 0; cpu < cs_nr_cpus; cpu++)
-			cs_area_free(&cs_log_areas[cpu], true);
+			cs_area_free(&cs_log_areas[cpu]);
 	kfree(cs_ring_areas);
 	kfree(cs_log_areas);
 	kfree(cs_rings);
@@ -188,14 +257,15 @@ static void cs_free_all(void)
 	cs_log_areas = NULL;
 	cs_rings = NULL;
 	cs_logs = NULL;
-	cs_area_free(&cs_ring_tab, false);
-	cs_area_free(&cs_log_tab, false);
-	cs_area_free(&cs_state_area, false);
-	cs_area_free(&cs_hang_area, false);
-	cs_area_free(&cs_lockup_area, false);
-	cs_area_free(&cs_crash_mem, false);
-	cs_area_free(&cs_mod_area, false);
-	cs_area_free(&cs_root_area, false);
+	cs_area_free(&cs_ring_tab);
+	cs_area_free(&cs_log_tab);
+	cs_area_free(&cs_state_area);
+	cs_area_free(&cs_hang_area);
+	cs_area_free(&cs_lockup_area);
+	cs_area_free(&cs_crash_mem);
+	cs_area_free(&cs_mod_area);
+	cs_area_free(&cs_status_area);
+	cs_area_free(&cs_root_area);
 	cs_root = NULL;
 }
 
@@ -268,6 +338,8 @@ int cs_record_init(void)
 			  NUMA_NO_NODE) ||
 	    cs_area_alloc(&cs_mod_area,
 			  CS_MAX_MODULES * sizeof(struct cs_module),
+			  NUMA_NO_NODE) ||
+	    cs_area_alloc(&cs_status_area, sizeof(struct cs_status),
 			  NUMA_NO_NODE))
 		goto fail;
 
@@ -303,6 +375,7 @@ int cs_record_init(void)
 	crash->hang_index = ~0U;
 	crash->lockup_index = ~0U;
 	crash->check = CS_SEAL(crash, struct cs_crash);
+	cs_status_update(0, 0, 0, 0);	/* sealed, all zero */
 
 	cs_root = cs_root_area.virt;
 	memcpy(cs_root->magic, CS_ROOT_MAGIC, CS_MAGIC_LEN);
@@ -331,6 +404,8 @@ int cs_record_init(void)
 		       cs_crash_mem.virt);
 	cs_add_section(CS_SEC_MODULES, sizeof(struct cs_module),
 		       CS_MAX_MODULES, cs_mod_area.virt);
+	cs_add_section(CS_SEC_STATUS, sizeof(struct cs_status), 1,
+		       cs_status_area.virt);
 	cs_record_reseal();
 	return 0;
 

@@ -91,6 +91,13 @@ const char *verdict_words(struct ctx *c, const struct cs_csd_hang *h,
 			  char *buf, size_t len);
 /* Verdict after the reader's checks (seed 001: a completed CSD is no lost IPI). */
 unsigned int hang_verdict(struct ctx *c, const struct cs_csd_hang *h);
+/* CS_HOOK_* bits the hang's verdict relies on that were not live. */
+uint32_t hang_verdict_missing(struct ctx *c, const struct cs_csd_hang *h);
+/* NULL, or why the hang's verdict is unknown (evidence missing). */
+const char *verdict_reason(struct ctx *c, const struct cs_csd_hang *h,
+			   char *buf, size_t len);
+/* "a,b,c" names of CS_HOOK_* bits, "none" for 0. */
+const char *hook_list(uint32_t mask, char *buf, size_t len);
 /* All valid NMI-log slots of all CPUs in seq order; caller frees *out. */
 size_t merged_log(struct ctx *c, const struct cs_log_slot ***out);
 /* RIP of @cpu: from the record's capture when valid, else NT_PRSTATUS. */

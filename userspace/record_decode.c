@@ -73,6 +73,16 @@ const char *cs_ctx_name(unsigned int ctx)
 	return "?";
 }
 
+const char *cs_log_level_name(unsigned int level)
+{
+	static const char *const names[] = {
+		"emerg", "alert", "crit", "err", "warning", "notice", "info",
+		"debug",
+	};
+
+	return level >= 1 && level <= 8 ? names[level - 1] : NULL;
+}
+
 void cs_problem(struct cs_decoded *d, const char *fmt, ...)
 {
 	char buf[256];
@@ -387,7 +397,9 @@ static void decode_ring(const struct cs_reader *r, struct cs_decoded *d,
 		cs_problem(d, "cpu %u: %u damaged event entries skipped", cpu,
 			   rg->torn);
 	qsort(rg->ev, rg->nev, sizeof(*rg->ev), ev_cmp);
-	infer_noipi(rg);
+	/* "no IPI event" means "no IPI" only if IPI sends were seen. */
+	if (!cs_hooks_known(d) || (d->st.hooks_live & CS_HOOK_IPI_SEND))
+		infer_noipi(rg);
 }
 
 static void decode_log(const struct cs_reader *r, struct cs_decoded *d,
@@ -618,6 +630,74 @@ static void decode_modules(const struct cs_reader *r, struct cs_decoded *d)
 	}
 }
 
+/*
+ * CS_SEC_STATUS (record 1.2+): hook liveness and module table overflow.
+ * Absent from older records, which is not a problem: have_status stays 0
+ * and readers treat hook liveness as not recorded.
+ */
+static void decode_status(const struct cs_reader *r, struct cs_decoded *d)
+{
+	const struct cs_section *s = NULL;
+	struct cs_status st;
+	uint32_t i, n = d->root.nr_sections;
+
+	if (n > CS_MAX_SECTIONS)
+		n = CS_MAX_SECTIONS;
+	for (i = 0; i < n && !s; i++)
+		if (d->root.sect[i].type == CS_SEC_STATUS)
+			s = &d->root.sect[i];
+	if (!s) {
+		if (d->root.version_minor >= 2)
+			cs_problem(d, "section status missing");
+		return;
+	}
+	s = find_sect(d, CS_SEC_STATUS, sizeof(st), 1, 1, "status");
+	if (!s)
+		return;
+	if (rd(r, s->phys, &st, sizeof(st))) {
+		cs_problem(d, "status section unreadable");
+		return;
+	}
+	if (st.check != CS_SEAL(&st, struct cs_status)) {
+		cs_problem(d, "status section: check mismatch");
+		return;
+	}
+	st.hooks_wanted &= CS_HOOK_ALL;
+	st.hooks_live &= st.hooks_wanted;
+	d->have_status = 1;
+	d->st = st;
+}
+
+static const char *const hook_names[] = {
+	"csd_queue", "ipi_send", "csd_entry_exit", "callfunc_vector",
+	"idle_noipi", "single_wait", "many_wait", "timer_irq",
+	"stop_ipi_vector",
+};
+
+const char *cs_hook_name(uint32_t bit)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(hook_names) / sizeof(hook_names[0]); i++)
+		if (bit == 1u << i)
+			return hook_names[i];
+	return "?";
+}
+
+int cs_hooks_known(const struct cs_decoded *d)
+{
+	return d->have_status && (d->st.flags & CS_STATUS_HOOKS_SET) &&
+	       (d->st.hooks_wanted & CS_HOOKS_CSD);
+}
+
+uint32_t cs_verdict_missing_hooks(const struct cs_decoded *d,
+				  unsigned int verdict)
+{
+	if (!cs_hooks_known(d))
+		return 0;
+	return cs_verdict_needs(verdict) & ~d->st.hooks_live;
+}
+
 static int mcmp(const void *a, const void *b)
 {
 	const struct cs_dev *x = *(const struct cs_dev *const *)a;
@@ -716,6 +796,7 @@ int cs_decode(const struct cs_reader *r, uint64_t phys, struct cs_decoded *d)
 	if (!d->ring || !d->log || !d->cpu)
 		return -1;
 
+	decode_status(r, d);	/* first: hook liveness shapes the inference */
 	rings = read_table(r, d, CS_SEC_RING_TABLE, "ring_table");
 	for (c = 0; rings && c < d->nr_cpus; c++)
 		decode_ring(r, d, c, rings[c], &budget);

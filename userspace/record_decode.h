@@ -84,6 +84,8 @@ struct cs_decoded {
 	struct cs_crash crash;
 	struct cs_module module[CS_MAX_MODULES];
 	unsigned int nmodule;
+	int have_status;		/* CS_SEC_STATUS present and sealed */
+	struct cs_status st;		/* hook liveness, dropped modules */
 
 	/* All valid events of all rings merged by seq (points into rings). */
 	struct cs_dev **merged;
@@ -111,6 +113,18 @@ const char *cs_event_name(unsigned int type);
 const char *cs_stop_name(unsigned int stop);
 const char *cs_verdict_name(unsigned int verdict);
 const char *cs_ctx_name(unsigned int ctx);
+/* printk level name of a log slot's level (1 + LOGLEVEL_*), NULL if 0. */
+const char *cs_log_level_name(unsigned int level);
+/* Name of one CS_HOOK_* bit ("ipi_send", ...), "?" if unknown. */
+const char *cs_hook_name(uint32_t bit);
+/* Did the module record which CSD hooks were live? (record 1.2+) */
+int cs_hooks_known(const struct cs_decoded *d);
+/*
+ * Hooks @verdict relies on (cs_verdict_needs()) that were not live; 0 when
+ * all were live or liveness was not recorded (older records).
+ */
+uint32_t cs_verdict_missing_hooks(const struct cs_decoded *d,
+				  unsigned int verdict);
 
 /*
  * Relevant events of hang @h (seed 000: sender-side events of the source

@@ -383,6 +383,33 @@ static void jcpus(struct ctx *c, struct json *j)
 	json_arr_end(j);
 }
 
+static void jhook_names(struct json *j, const char *key, uint32_t mask)
+{
+	uint32_t bit;
+
+	json_key(j, key);
+	json_arr_begin(j);
+	for (bit = 1; bit && bit <= CS_HOOK_ALL; bit <<= 1)
+		if (mask & bit)
+			json_str(j, cs_hook_name(bit));
+	json_arr_end(j);
+}
+
+/* record.hooks: which hook kinds were wanted, live, missing (1.2+). */
+static void jhooks(struct ctx *c, struct json *j)
+{
+	int known = c->found && cs_hooks_known(&c->rec);
+	const struct cs_status *st = &c->rec.st;
+
+	json_key(j, "hooks");
+	json_obj_begin(j);
+	json_kbool(j, "recorded", known);
+	jhook_names(j, "wanted", known ? st->hooks_wanted : 0);
+	jhook_names(j, "live", known ? st->hooks_live : 0);
+	jhook_names(j, "missing", known ? st->hooks_wanted & ~st->hooks_live : 0);
+	json_obj_end(j);
+}
+
 static void jhangs(struct ctx *c, struct json *j)
 {
 	unsigned int i;
@@ -406,6 +433,7 @@ static void jhangs(struct ctx *c, struct json *j)
 		json_kstr(j, "verdict", cs_verdict_name(hang_verdict(c, h)));
 		json_kstr(j, "verdict_recorded", cs_verdict_name(h->verdict));
 		json_kstr(j, "verdict_text", verdict_words(c, h, w, sizeof(w)));
+		json_kstr(j, "verdict_reason", verdict_reason(c, h, w, sizeof(w)));
 		json_kstr(j, "target_state",
 			  h->target_state == CS_VERDICT_BUSY_PRIOR ? "busy_prior" :
 			  h->target_state == CS_VERDICT_BUSY_THIS ? "busy_this" :
@@ -465,6 +493,7 @@ static void jlog(struct ctx *c, struct json *j)
 		json_kuint(j, "cpu", s[i]->cpu);
 		json_kstr(j, "ctx", cs_ctx_name(s[i]->ctx));
 		json_kbool(j, "cont", s[i]->cont);
+		json_kstr(j, "level", cs_log_level_name(s[i]->level));
 		json_key(j, "text");
 		json_strn(j, s[i]->text, s[i]->len <= CS_LOG_TEXT ? s[i]->len : CS_LOG_TEXT);
 		json_obj_end(j);
@@ -557,6 +586,11 @@ void report_json(struct ctx *c, FILE *f)
 	for (i = 0; c->found && i < c->rec.nmodule; i++)
 		json_str(j, c->rec.module[i].name);
 	json_arr_end(j);
+	jhooks(c, j);
+	if (c->found && c->rec.have_status)
+		json_kuint(j, "modules_dropped", c->rec.st.modules_dropped);
+	else
+		json_kstr(j, "modules_dropped", NULL);
 	if (c->found && c->rec.crash_valid)
 		json_kbool(j, "tsc_unstable",
 			   !!(c->rec.crash.flags & CS_CRASH_TSC_UNSTABLE));

@@ -131,8 +131,8 @@ static unsigned int infer_verdict(struct ctx *c, const struct cs_csd_hang *h)
 	return CS_VERDICT_UNKNOWN;
 }
 
-/* Effective verdict: the record's, corrected by what the rings show. */
-static unsigned int eff_verdict(struct ctx *c, const struct cs_csd_hang *h)
+/* The verdict from the record and the rings, before the hook check. */
+static unsigned int ring_verdict(struct ctx *c, const struct cs_csd_hang *h)
 {
 	unsigned int v = h->verdict;
 
@@ -145,9 +145,62 @@ static unsigned int eff_verdict(struct ctx *c, const struct cs_csd_hang *h)
 	return v;
 }
 
+/* Hooks the verdict would rely on that were not live (0: it may stand). */
+uint32_t hang_verdict_missing(struct ctx *c, const struct cs_csd_hang *h)
+{
+	return cs_verdict_missing_hooks(&c->rec, ring_verdict(c, h));
+}
+
+/* Effective verdict: unknown when evidence it relies on was not recorded. */
+static unsigned int eff_verdict(struct ctx *c, const struct cs_csd_hang *h)
+{
+	return hang_verdict_missing(c, h) ? CS_VERDICT_UNKNOWN :
+					    ring_verdict(c, h);
+}
+
 unsigned int hang_verdict(struct ctx *c, const struct cs_csd_hang *h)
 {
 	return eff_verdict(c, h);
+}
+
+/* Comma-separated names of the CS_HOOK_* bits in @mask. */
+const char *hook_list(uint32_t mask, char *buf, size_t len)
+{
+	size_t used = 0;
+	uint32_t bit;
+
+	if (!len)
+		return buf;
+	buf[0] = 0;
+	for (bit = 1; bit && bit <= CS_HOOK_ALL; bit <<= 1) {
+		int n;
+
+		if (!(mask & bit))
+			continue;
+		n = snprintf(buf + used, len - used, "%s%s", used ? "," : "",
+			     cs_hook_name(bit));
+		if (n < 0 || (size_t)n >= len - used)
+			break;
+		used += (size_t)n;
+	}
+	if (!used)
+		snprintf(buf, len, "none");
+	return buf;
+}
+
+/* Why the verdict is unknown although the rings suggested one, or NULL. */
+const char *verdict_reason(struct ctx *c, const struct cs_csd_hang *h,
+			   char *buf, size_t len)
+{
+	uint32_t miss = hang_verdict_missing(c, h);
+	char hl[160];
+
+	if (!miss)
+		return NULL;
+	snprintf(buf, len, "evidence missing: verdict %s relies on the %s hook%s, not live on this kernel",
+		 cs_verdict_name(ring_verdict(c, h)),
+		 hook_list(miss, hl, sizeof(hl)), miss & (miss - 1) ? "s" : "");
+	return buf;
 }
 
 const char *verdict_words(struct ctx *c, const struct cs_csd_hang *h,
@@ -183,7 +236,9 @@ const char *verdict_words(struct ctx *c, const struct cs_csd_hang *h,
 			 h->target_cpu);
 		break;
 	default:
-		if (done)
+		if (hang_verdict_missing(c, h))
+			verdict_reason(c, h, buf, len);
+		else if (done)
 			snprintf(buf, len, "the request completed later (CPU#%u handled it): the IPI was not lost; the wait was spent elsewhere (see the sender's stack)",
 				 h->target_cpu);
 		else
@@ -306,6 +361,32 @@ static void header(struct ctx *c, FILE *f)
 		fprintf(f, "Panic:       (no panic message in the kernel log)\n");
 }
 
+/* Hook liveness and module table overflow (record 1.2+). */
+static void status_lines(struct ctx *c, FILE *f)
+{
+	const struct cs_status *st = &c->rec.st;
+	char a[256], b[256];
+
+	if (!cs_hooks_known(&c->rec)) {
+		fprintf(f, "Hooks:       CSD hook liveness not recorded by the module (record %u.%u): verdicts taken as recorded\n",
+			c->rec.root.version_major, c->rec.root.version_minor);
+	} else if (st->hooks_wanted & ~st->hooks_live) {
+		fprintf(f, "Hooks:       live %s; NOT live: %s (verdicts that rely on them are reported unknown)\n",
+			hook_list(st->hooks_live, a, sizeof(a)),
+			hook_list(st->hooks_wanted & ~st->hooks_live, b, sizeof(b)));
+	} else {
+		fprintf(f, "Hooks:       all live (%s)\n",
+			hook_list(st->hooks_live, a, sizeof(a)));
+	}
+	if (c->rec.have_status && st->modules_dropped)
+		fprintf(f, "Modules:     %u loaded module%s did not fit the record's table of %u: %s addresses are not symbolised\n",
+			st->modules_dropped, st->modules_dropped == 1 ? "" : "s",
+			CS_MAX_MODULES, st->modules_dropped == 1 ? "its" : "their");
+	else if (c->rec.have_status && (st->flags & CS_STATUS_MOD_OVERFLOW))
+		fprintf(f, "Modules:     the record's module table (%u) was full at some point; modules loaded then may not be symbolised\n",
+			CS_MAX_MODULES);
+}
+
 static void record_line(struct ctx *c, FILE *f)
 {
 	size_t i;
@@ -325,6 +406,7 @@ static void record_line(struct ctx *c, FILE *f)
 		fprintf(f, "  note: %s\n", c->locate_notes[i]);
 	for (i = 0; i < c->rec.nproblem; i++)
 		fprintf(f, "  problem: %s\n", c->rec.problem[i]);
+	status_lines(c, f);
 }
 
 static void task_str(const struct an_task *t, char *buf, size_t len)
@@ -550,7 +632,10 @@ static void hangs(struct ctx *c, FILE *f)
 				h->source_cpu, h->target_cpu);
 		fprintf(f, "  verdict: %s: %s\n", cs_verdict_name(hang_verdict(c, h)),
 			verdict_words(c, h, w, sizeof(w)));
-		if (h->verdict != hang_verdict(c, h))
+		if (h->verdict != hang_verdict(c, h) && hang_verdict_missing(c, h))
+			fprintf(f, "  (the module recorded verdict %s; not used: the hooks it relies on were not live)\n",
+				cs_verdict_name(h->verdict));
+		else if (h->verdict != hang_verdict(c, h))
 			fprintf(f, "  (the module recorded verdict %s; corrected from the event rings)\n",
 				cs_verdict_name(h->verdict));
 		if (h->target.flags & CS_CAP_VALID) {

@@ -45,7 +45,8 @@
 #define CS_MAGIC_LEN		8
 
 #define CS_VERSION_MAJOR	1
-#define CS_VERSION_MINOR	1	/* 1: cheaper cs_event_check() */
+#define CS_VERSION_MINOR	2	/* 1: cheaper cs_event_check() */
+					/* 2: CS_SEC_STATUS, log slot level */
 
 /* Hard limits a reader enforces before trusting any count. */
 #define CS_MAX_CPUS		8192
@@ -69,6 +70,7 @@ enum cs_section_type {
 	CS_SEC_LOCKUPS		= 5,	/* struct cs_lockup[CS_MAX_LOCKUPS] */
 	CS_SEC_CRASH		= 6,	/* struct cs_crash[1] */
 	CS_SEC_MODULES		= 7,	/* struct cs_module[CS_MAX_MODULES] */
+	CS_SEC_STATUS		= 8,	/* struct cs_status[1], since 1.2 */
 };
 
 struct cs_section {
@@ -175,7 +177,9 @@ struct cs_log_slot {			/* 128 bytes */
 	__u8 ctx;			/* enum cs_ctx */
 	__u8 cont;			/* 1: continues the previous slot */
 	__u16 len;			/* bytes used in text[] */
-	__u16 pad;
+	__u8 level;			/* 1 + printk level (LOGLEVEL_*), 0: */
+					/* not recorded (record < 1.2) */
+	__u8 pad;
 	__u32 check;			/* cs_log_check(), written last */
 	__u32 pad2;
 	char text[CS_LOG_TEXT];		/* not NUL-terminated */
@@ -329,6 +333,71 @@ struct cs_module {
 	__u32 check;			/* cs_crc32 of this entry, check = 0 */
 };
 
+/* ---- module status: hook liveness, table overflow (since 1.2) ---------- */
+
+/*
+ * Hook kinds, one bit each in cs_status.hooks_wanted / hooks_live. A kind
+ * is "wanted" when the running module tried to install it on this kernel,
+ * "live" when that worked. Which backend provides a kind differs (6.12:
+ * tracepoints, 6.1: kprobes), the evidence it yields does not.
+ */
+enum cs_hook_kind {
+	CS_HOOK_CSD_QUEUE	= 1u << 0,	/* sender queues a csd: QUEUE */
+	CS_HOOK_IPI_SEND	= 1u << 1,	/* call-function IPI sent: IPI, PING */
+	CS_HOOK_CSD_ENTRY_EXIT	= 1u << 2,	/* callback runs: DEQUEUE, HANDLE, HDLEND */
+	CS_HOOK_CALLFUNC_VECTOR	= 1u << 3,	/* call-function IPI taken: GOTIPI */
+	CS_HOOK_IDLE_NOIPI	= 1u << 4,	/* idle target woken without IPI: NOIPI */
+	CS_HOOK_SINGLE_WAIT	= 1u << 5,	/* smp_call_function_single() waits tracked */
+	CS_HOOK_MANY_WAIT	= 1u << 6,	/* smp_call_function_many() waits tracked */
+	CS_HOOK_TIMER_IRQ	= 1u << 7,	/* local timer irq seen: irqs-off time */
+	CS_HOOK_STOP_IPI_VECTOR	= 1u << 8,	/* crash stop can park CPUs by IPI */
+	CS_HOOK_ALL		= (1u << 9) - 1,
+};
+
+/* The CSD kinds: a verdict mapping applies once any of them was reported. */
+#define CS_HOOKS_CSD	(CS_HOOK_CSD_QUEUE | CS_HOOK_IPI_SEND | \
+			 CS_HOOK_CSD_ENTRY_EXIT | CS_HOOK_CALLFUNC_VECTOR | \
+			 CS_HOOK_IDLE_NOIPI | CS_HOOK_SINGLE_WAIT | \
+			 CS_HOOK_MANY_WAIT)
+
+/*
+ * The hooks whose events a CSD verdict is built from; the one mapping
+ * for the module and csdextract. A verdict may stand only when all of
+ * them were live: "no ipi event" means "no IPI" only if IPIs are seen.
+ *   irqs_off:   the target's NMI capture (IF clear) or its irqs-off time;
+ *               the capture needs no hook, so nothing
+ *   lost_ipi:   an IPI send seen, and no call-function entry after it
+ *   noipi:      a queue seen and no IPI send after it
+ *   busy_*:     the target's callback entry without its exit
+ */
+static inline __u32 cs_verdict_needs(__u32 verdict)
+{
+	switch (verdict) {
+	case CS_VERDICT_LOST_IPI:
+		return CS_HOOK_IPI_SEND | CS_HOOK_CALLFUNC_VECTOR;
+	case CS_VERDICT_NOIPI:
+		return CS_HOOK_CSD_QUEUE | CS_HOOK_IPI_SEND;
+	case CS_VERDICT_BUSY_PRIOR:
+	case CS_VERDICT_BUSY_THIS:
+		return CS_HOOK_CSD_ENTRY_EXIT;
+	}
+	return 0;
+}
+
+enum cs_status_flags {
+	CS_STATUS_HOOKS_SET	= 1u << 0,	/* cs_record_set_hooks() was called */
+	CS_STATUS_MOD_OVERFLOW	= 1u << 1,	/* module table was full at least once */
+};
+
+struct cs_status {
+	__u32 flags;			/* enum cs_status_flags */
+	__u32 hooks_wanted;		/* enum cs_hook_kind bits */
+	__u32 hooks_live;		/* subset of hooks_wanted */
+	__u32 modules_dropped;		/* loaded modules not in CS_SEC_MODULES */
+	__u32 reserved;
+	__u32 check;			/* cs_crc32 of this entry, check = 0 */
+};
+
 /* ---- checks -------------------------------------------------------------- */
 
 /*
@@ -455,5 +524,6 @@ _Static_assert(sizeof(struct cs_log_slot) == 128, "cs_log_slot layout");
 _Static_assert(sizeof(struct cs_regs) == 168, "cs_regs layout");
 _Static_assert(sizeof(struct cs_capture) == 968, "cs_capture layout");
 _Static_assert(sizeof(struct cs_root) % 8 == 0, "cs_root layout");
+_Static_assert(sizeof(struct cs_status) == 24, "cs_status layout");
 
 #endif /* _CRASHSAFE_RECORD_H */

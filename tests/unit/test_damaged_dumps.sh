@@ -157,6 +157,31 @@ if [ -x "$GEN" ]; then
 		want=$(printf 'lost_ipi\tunknown\ttrue')
 		[ "$q" = "$want" ] || { echo "FAIL: completed CSD still blamed on the IPI: got '$q' want '$want'"; fail=$((fail + 1)); }
 	fi
+	# Hook liveness (record 1.2): all live on syn.elf; on syn-nohooks.elf the
+	# IPI-send hook was not live, so the rings' noipi must not stand.
+	if command -v jq >/dev/null; then
+		"$CSD" --json "$WORK/syn.elf" >"$WORK/syn.json" 2>/dev/null
+		q=$(jq -r '[.record.hooks.recorded, (.record.hooks.missing | length),
+			.record.modules_dropped, .csd_hangs[0].verdict,
+			(.csd_hangs[0].verdict_reason == null), .log[0].level] | @tsv' "$WORK/syn.json")
+		want=$(printf 'true\t0\t0\tnoipi\ttrue\talert')
+		[ "$q" = "$want" ] || { echo "FAIL: synthetic hooks all live: got '$q' want '$want'"; fail=$((fail + 1)); }
+	fi
+	"$GEN" --write-elf-nohooks "$WORK/syn-nohooks.elf" && run "$WORK/syn-nohooks.elf" "0"
+	if command -v jq >/dev/null; then
+		q=$(jq -r '[.record.hooks.recorded, (.record.hooks.missing | join(",")),
+			.record.modules_dropped, .csd_hangs[0].verdict_recorded, .csd_hangs[0].verdict,
+			(.csd_hangs[0].verdict_reason // "" | test("noipi.*ipi_send")),
+			([.events[] | select(.inferred)] | length)] | @tsv' "$WORK/out.json")
+		want=$(printf 'true\tipi_send\t3\tnoipi\tunknown\ttrue\t0')
+		[ "$q" = "$want" ] || { echo "FAIL: verdict without its hook: got '$q' want '$want'"; fail=$((fail + 1)); }
+	fi
+	"$CSD" "$WORK/syn-nohooks.elf" >"$WORK/syn-nohooks.txt" 2>/dev/null
+	for pat in 'NOT live: ipi_send' '3 loaded modules did not fit' \
+		   'verdict: unknown: evidence missing: verdict noipi relies on the ipi_send hook'; do
+		grep -qF "$pat" "$WORK/syn-nohooks.txt" || { echo "FAIL: nohooks text lacks '$pat'"; fail=$((fail + 1)); }
+	done
+	grep -qF 'Hooks:       all live' "$WORK/syn.txt" || { echo "FAIL: synthetic text lacks 'Hooks: all live'"; fail=$((fail + 1)); }
 	head -c 100000 /dev/urandom >"$WORK/random.bin"; run "$WORK/random.bin" "5"
 	printf '\177ELF\002\001\001' >"$WORK/elfhead.bin"; run "$WORK/elfhead.bin" "5"
 	printf 'makedumpfile\0\0\0\0' >"$WORK/flat.bin"; run "$WORK/flat.bin" "5"

@@ -2,7 +2,9 @@
 /*
  * Unit tests of the crashsafe record decoder over synthetic in-memory
  * records: valid, wrapped rings, truncated, flipped bytes, absurd counts,
- * wrong version, event checks of record 1.0 and 1.1. Run under ASan+UBSan by `make test`.
+ * wrong version, event checks of record 1.0 and 1.1, the 1.2 status section
+ * (hook liveness, dropped modules) and log levels. Run under ASan+UBSan by
+ * `make test`.
  *
  *   test_record_decode                 run the tests
  *   test_record_decode --write-seed F  write a valid image (fuzz seed)
@@ -54,6 +56,7 @@ enum {
 	O_HANG = 0x2000,	/* 8 * ~1.1K */
 	O_LOCK = 0x5000,
 	O_CRASH = 0x7800,
+	O_STAT = 0x7c00,
 	O_MODS = 0x8000,
 	O_RING = 0x10000,	/* per CPU 0x1000 */
 	O_LOG = 0x20000,	/* per CPU 0x1000 */
@@ -62,6 +65,21 @@ enum {
 static struct cs_root *root(void) { return (struct cs_root *)(img + O_ROOT); }
 static struct cs_ring *ring(int c) { return (struct cs_ring *)(img + O_RING + c * 0x1000); }
 static struct cs_log *logp(int c) { return (struct cs_log *)(img + O_LOG + c * 0x1000); }
+static struct cs_status *stat_ent(void) { return (struct cs_status *)(img + O_STAT); }
+
+/* Set the status entry (record 1.2) and reseal it. */
+static void set_status(uint32_t flags, uint32_t wanted, uint32_t live,
+		       uint32_t dropped)
+{
+	struct cs_status *st = stat_ent();
+
+	memset(st, 0, sizeof(*st));
+	st->flags = flags;
+	st->hooks_wanted = wanted;
+	st->hooks_live = live;
+	st->modules_dropped = dropped;
+	st->check = CS_SEAL(st, struct cs_status);
+}
 
 static void seal_root(void)
 {
@@ -114,6 +132,7 @@ static void logmsg(int cpu, const char *fmt, ...)
 	s->seq = seqc += 10;
 	s->cpu = (uint16_t)cpu;
 	s->len = (uint16_t)strlen(buf);
+	s->level = 1 + 1;	/* KERN_ALERT, as the CSD report */
 	memcpy(s->text, buf, s->len);
 	s->check = cs_log_check(s);
 	l->head++;
@@ -151,6 +170,9 @@ static void build(void)
 	add_sect(CS_SEC_LOCKUPS, sizeof(struct cs_lockup), CS_MAX_LOCKUPS, O_LOCK);
 	add_sect(CS_SEC_CRASH, sizeof(*cr), 1, O_CRASH);
 	add_sect(CS_SEC_MODULES, sizeof(*m), CS_MAX_MODULES, O_MODS);
+	add_sect(CS_SEC_STATUS, sizeof(struct cs_status), 1, O_STAT);
+	set_status(CS_STATUS_HOOKS_SET, CS_HOOKS_CSD | CS_HOOK_STOP_IPI_VECTOR,
+		   CS_HOOKS_CSD | CS_HOOK_STOP_IPI_VECTOR, 0);
 	for (c = 0; c < NCPU; c++) {
 		rt[c] = BASE + O_RING + c * 0x1000;
 		lt[c] = BASE + O_LOG + c * 0x1000;
@@ -264,6 +286,100 @@ static void test_valid(void)
 	cs_decode(&rdr, BASE, &d);
 	CHECK(cs_hang_completed(&d, &d.hang[0]), "hang completed");
 	cs_decoded_free(&d);
+}
+
+/* Record 1.2 status: hook liveness gates verdicts, dropped modules, levels. */
+static void test_status(void)
+{
+	struct cs_decoded d;
+	uint32_t all = CS_HOOKS_CSD | CS_HOOK_STOP_IPI_VECTOR;
+
+	/* All live: no verdict loses its evidence. */
+	build();
+	CHECK(cs_decode(&rdr, BASE, &d) == CS_DEC_OK, "status %d (%s)",
+	      d.status, d.nproblem ? d.problem[0] : "-");
+	CHECK(d.have_status && cs_hooks_known(&d), "hooks known");
+	CHECK(!cs_verdict_missing_hooks(&d, CS_VERDICT_NOIPI) &&
+	      !cs_verdict_missing_hooks(&d, CS_VERDICT_LOST_IPI) &&
+	      !cs_verdict_missing_hooks(&d, CS_VERDICT_BUSY_PRIOR),
+	      "all live, nothing missing");
+	CHECK(d.log[0].nslot == 1 && d.log[0].slot[0].level == 2 &&
+	      !strcmp(cs_log_level_name(d.log[0].slot[0].level), "alert"),
+	      "log level");
+	CHECK(cs_log_level_name(0) == NULL && cs_log_level_name(9) == NULL,
+	      "level 0 / out of range");
+	cs_decoded_free(&d);
+
+	/* The IPI-send hook did not register: noipi and lost_ipi lose it. */
+	build();
+	set_status(CS_STATUS_HOOKS_SET | CS_STATUS_MOD_OVERFLOW, all,
+		   all & ~CS_HOOK_IPI_SEND, 3);
+	CHECK(cs_decode(&rdr, BASE, &d) == CS_DEC_OK, "no ipi_send: status %d",
+	      d.status);
+	CHECK(cs_verdict_missing_hooks(&d, CS_VERDICT_NOIPI) == CS_HOOK_IPI_SEND,
+	      "noipi missing 0x%x", cs_verdict_missing_hooks(&d, CS_VERDICT_NOIPI));
+	CHECK(cs_verdict_missing_hooks(&d, CS_VERDICT_LOST_IPI) == CS_HOOK_IPI_SEND,
+	      "lost_ipi missing");
+	CHECK(!cs_verdict_missing_hooks(&d, CS_VERDICT_BUSY_THIS) &&
+	      !cs_verdict_missing_hooks(&d, CS_VERDICT_IRQS_OFF) &&
+	      !cs_verdict_missing_hooks(&d, CS_VERDICT_UNKNOWN),
+	      "busy/irqs_off do not need the IPI hook");
+	CHECK(d.st.modules_dropped == 3 && (d.st.flags & CS_STATUS_MOD_OVERFLOW),
+	      "modules dropped %u", d.st.modules_dropped);
+	CHECK(d.nmerged == 8, "no noipi inferred without IPI sends: %zu",
+	      d.nmerged);
+	cs_decoded_free(&d);
+
+	/* Entry/exit hooks missing: busy_* lose their evidence. */
+	build();
+	set_status(CS_STATUS_HOOKS_SET, all, all & ~CS_HOOK_CSD_ENTRY_EXIT, 0);
+	cs_decode(&rdr, BASE, &d);
+	CHECK(cs_verdict_missing_hooks(&d, CS_VERDICT_BUSY_PRIOR) ==
+	      CS_HOOK_CSD_ENTRY_EXIT, "busy_prior missing");
+	CHECK(!cs_verdict_missing_hooks(&d, CS_VERDICT_NOIPI), "noipi kept");
+	cs_decoded_free(&d);
+
+	/* Live bits outside wanted are ignored; no CSD backend reported:
+	 * liveness unknown, verdicts stand as recorded. */
+	build();
+	set_status(CS_STATUS_HOOKS_SET, CS_HOOK_STOP_IPI_VECTOR, ~0u, 0);
+	cs_decode(&rdr, BASE, &d);
+	CHECK(d.st.hooks_live == CS_HOOK_STOP_IPI_VECTOR, "live masked 0x%x",
+	      d.st.hooks_live);
+	CHECK(!cs_hooks_known(&d) &&
+	      !cs_verdict_missing_hooks(&d, CS_VERDICT_NOIPI), "csd hooks unknown");
+	cs_decoded_free(&d);
+
+	/* A 1.1 record has no status section: fine, liveness unknown. */
+	build();
+	root()->version_minor = 1;
+	root()->nr_sections--;
+	memset(&root()->sect[root()->nr_sections], 0, sizeof(struct cs_section));
+	for (int c = 0; c < NCPU; c++)
+		logp(c)->slot[0].level = 0;	/* 1.1 slots: pad 0 */
+	seal_root();
+	CHECK(cs_decode(&rdr, BASE, &d) == CS_DEC_OK, "1.1 status %d (%s)",
+	      d.status, d.nproblem ? d.problem[0] : "-");
+	CHECK(!d.have_status && !cs_hooks_known(&d) &&
+	      !cs_verdict_missing_hooks(&d, CS_VERDICT_NOIPI), "1.1: unknown");
+	cs_decoded_free(&d);
+
+	/* A 1.2 record without it, or with a damaged one: a problem. */
+	build();
+	root()->nr_sections--;
+	seal_root();
+	CHECK(cs_decode(&rdr, BASE, &d) == CS_DEC_DAMAGED, "1.2 no status");
+	CHECK(has_problem(&d, "section status missing"), "missing text");
+	cs_decoded_free(&d);
+	build();
+	stat_ent()->hooks_live ^= CS_HOOK_IPI_SEND;	/* not resealed */
+	CHECK(cs_decode(&rdr, BASE, &d) == CS_DEC_DAMAGED, "damaged status");
+	CHECK(has_problem(&d, "status section: check mismatch") &&
+	      !d.have_status && !cs_hooks_known(&d), "damaged status ignored");
+	cs_decoded_free(&d);
+	CHECK(!strcmp(cs_hook_name(CS_HOOK_IPI_SEND), "ipi_send") &&
+	      !strcmp(cs_hook_name(CS_HOOK_STOP_IPI_VECTOR), "stop_ipi_vector") &&
+	      !strcmp(cs_hook_name(1u << 20), "?"), "hook names");
 }
 
 static void test_wrap(void)
@@ -563,6 +679,20 @@ static int write_elf(const char *path, int corrupt_record)
 		h->verdict = CS_VERDICT_LOST_IPI;
 		h->check = CS_SEAL(h, struct cs_csd_hang);
 	}
+	if (corrupt_record == 3) {
+		/*
+		 * The IPI-send hook was not live, yet the module said noipi
+		 * (as one without the check would); 3 modules did not fit.
+		 */
+		uint32_t all = CS_HOOKS_CSD | CS_HOOK_STOP_IPI_VECTOR;
+		struct cs_csd_hang *h = (struct cs_csd_hang *)(img + O_HANG);
+
+		h->verdict = CS_VERDICT_NOIPI;
+		h->check = CS_SEAL(h, struct cs_csd_hang);
+
+		set_status(CS_STATUS_HOOKS_SET | CS_STATUS_MOD_OVERFLOW, all,
+			   all & ~CS_HOOK_IPI_SEND, 3);
+	}
 	note(notes, &nlen, "VMCOREINFO", 0, vmci, (uint32_t)strlen(vmci));
 	for (c = 0; c < NCPU; c++) {
 		uint64_t rip = 0xffffffff81000100ull + (uint64_t)c;
@@ -614,6 +744,8 @@ int main(int argc, char **argv)
 		return write_elf(argv[2], 1) ? 1 : 0;
 	if (argc == 3 && !strcmp(argv[1], "--write-elf-completed"))
 		return write_elf(argv[2], 2) ? 1 : 0;
+	if (argc == 3 && !strcmp(argv[1], "--write-elf-nohooks"))
+		return write_elf(argv[2], 3) ? 1 : 0;
 	if (argc == 3 && !strcmp(argv[1], "--write-seed")) {
 		FILE *f = fopen(argv[2], "wb");
 
@@ -626,6 +758,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	test_valid();
+	test_status();
 	test_wrap();
 	test_torn();
 	test_version_magic();
