@@ -2,8 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 # Run end-to-end tests over every kernel and print "N passed, N failed".
 #   tests/run-e2e.sh [tests/e2e/test_x.sh ...]     (default: all of tests/e2e)
+#   E2E_PLAN=tests/e2e/plan tests/run-e2e.sh       (the runs a plan names)
 # Kernels: $E2E_KERNELS (e.g. "6.12 6.1"), else every kernel of
-# scripts/kernels.sh list (KVERS).  Logs and outputs: $E2E_DIR
+# scripts/kernels.sh list (KVERS). A plan file names, one line per test,
+# the test and the kernels it runs on ("test_sysrq 6.1 6.12 trixie bpo";
+# "all" = every kernel of the run; # comments): make test runs the plan
+# that fits its time budget, make test-matrix every test on every kernel.  Logs and outputs: $E2E_DIR
 # (default <repo>/build/e2e/<test>-<kernel>/), each test gets E2E_OUT there.
 # E2E_TIMEOUT bounds one test run (default 1800 s; the harness bounds each guest itself).
 set -uo pipefail
@@ -11,6 +15,14 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 
 tests=("$@")
+use_plan=
+if [ ${#tests[@]} -eq 0 ] && [ -n "${E2E_PLAN:-}" ]; then
+	[ -f "$E2E_PLAN" ] || { echo "[e2e] no plan file $E2E_PLAN"; exit 1; }
+	use_plan=1
+	for n in $(sed 's/#.*//' "$E2E_PLAN" | awk 'NF { print $1 }'); do
+		tests+=("tests/e2e/$n.sh")
+	done
+fi
 [ ${#tests[@]} -gt 0 ] || tests=(tests/e2e/test_*.sh)
 if [ -n "${E2E_KERNELS:-}" ]; then
 	kernels=$E2E_KERNELS
@@ -23,13 +35,27 @@ fi
 dir=${E2E_DIR:-$top/build/e2e}
 mkdir -p "$dir"
 
+# The kernels test $1 runs on: its plan line, else all of $kernels.
+plan_kernels() {
+	local line
+	if [ -z "$use_plan" ]; then
+		echo "$kernels"
+		return
+	fi
+	line=$(sed 's/#.*//' "$E2E_PLAN" | awk -v n="$(basename "$1" .sh)" '$1 == n { $1 = ""; print }')
+	case " $line " in
+	*" all "*) echo "$kernels" ;;
+	*) echo "$line" ;;
+	esac
+}
+
 pass=0
 failn=0
 failed=()
 for t in "${tests[@]}"; do
 	[ -f "$t" ] || { echo "[e2e] no such test $t"; failn=$((failn + 1)); failed+=("$t"); continue; }
 	name=$(basename "$t" .sh)
-	for k in $kernels; do
+	for k in $(plan_kernels "$t"); do
 		o=$dir/$name-$k
 		rm -rf "$o"
 		mkdir -p "$o"
