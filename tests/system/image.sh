@@ -73,6 +73,7 @@ install -m 644 "$here/guest/crashsafe-systest.service" "$root/etc/systemd/system
 echo "/dev/vda / ext4 rw,errors=remount-ro 0 1" > "$root/etc/fstab"
 echo "crashsafe-$release" > "$root/etc/hostname"
 
+cp /etc/resolv.conf "$root/etc/resolv.conf"
 # In a private mount namespace: /proc, /sys, /dev for dpkg and DKMS.
 log "install the packages (DKMS builds crashsafe.ko), reinstall, purge, install again"
 unshare -m bash -euo pipefail -c '
@@ -81,8 +82,11 @@ unshare -m bash -euo pipefail -c '
 	mount -t sysfs sys "$root/sys"
 	mount --rbind /dev "$root/dev"
 	c() { chroot "$root" env DEBIAN_FRONTEND=noninteractive PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
-	c dpkg -i /tmp/debs/crashsafe-dkms_*.deb /tmp/debs/crashsafe_*.deb
-	c dpkg -i /tmp/debs/crashsafe-dkms_*.deb /tmp/debs/crashsafe_*.deb
+	c apt-get update -q
+	# As a site would: apt resolves the dependencies (libkdumpfile);
+	# openssl lets DKMS make its MOK key and sign the modules.
+	c sh -c "apt-get install -y -q --no-install-recommends openssl /tmp/debs/crashsafe-dkms_*.deb /tmp/debs/crashsafe_*.deb"
+	c sh -c "apt-get install -y -q --reinstall /tmp/debs/crashsafe-dkms_*.deb /tmp/debs/crashsafe_*.deb"
 	c dpkg --purge crashsafe crashsafe-dkms
 	left=$(cd "$root" && ls -d usr/src/crashsafe-* etc/default/crashsafe etc/modprobe.d/crashsafe.conf \
 		etc/modules-load.d/crashsafe.conf usr/lib/crashsafe var/lib/crashsafe \
@@ -90,7 +94,9 @@ unshare -m bash -euo pipefail -c '
 	[ -z "$left" ] || { echo "purge left: $left"; exit 1; }
 	! grep -q crashsafe "$root/etc/default/kdump-tools" || { echo "purge left the hint in kdump-tools"; exit 1; }
 	echo "purge: clean"
-	c dpkg -i /tmp/debs/crashsafe-dkms_*.deb /tmp/debs/crashsafe_*.deb
+	c sh -c "apt-get install -y -q /tmp/debs/crashsafe-dkms_*.deb /tmp/debs/crashsafe_*.deb"
+	c apt-get clean
+	rm -rf "$root"/var/lib/apt/lists/*
 	c systemctl enable crashsafe-systest.service
 	c sed -i "s/^USE_KDUMP=.*/USE_KDUMP=1/" /etc/default/kdump-tools
 	for k in "$root"/lib/modules/*/; do
@@ -98,11 +104,14 @@ unshare -m bash -euo pipefail -c '
 		ls "$k"updates/dkms/crashsafe.ko* "$k"updates/dkms/crashsafe_test_csd.ko* >/dev/null ||
 			{ echo "no DKMS crashsafe.ko for $kv"; exit 1; }
 		echo "DKMS built for $kv: $(cd "$k"updates/dkms && ls | tr "\n" " ")"
+		echo "DKMS signature: $(c modinfo -F signer "/lib/modules/$kv/updates/dkms/crashsafe.ko.xz" 2>/dev/null ||
+			c modinfo -F signer "/lib/modules/$kv/updates/dkms/crashsafe.ko")"
 	done
 ' _ "$root" > "$work/install.log" 2>&1 || { tail -n 40 "$work/install.log" >&2; exit 1; }
-grep -E "^(purge|DKMS built)" "$work/install.log" | sed "s/^/[image $release] /" >&2
+grep -E "^(purge|DKMS built|DKMS signature)" "$work/install.log" | sed "s/^/[image $release] /" >&2
 
 rm -rf "$root/tmp/debs"
+: > "$root/etc/resolv.conf"
 mkdir -p "$img.tmp"
 kver=$(cd "$root/lib/modules" && ls | sort -V | tail -n1)
 cp "$root/boot/vmlinuz-$kver" "$img.tmp/vmlinuz"
