@@ -97,6 +97,11 @@ unshare -m bash -euo pipefail -c '
 	c sh -c "apt-get install -y -q /tmp/debs/crashsafe-dkms_*.deb /tmp/debs/crashsafe_*.deb"
 	c apt-get clean
 	rm -rf "$root"/var/lib/apt/lists/*
+	for u in kdump-tools.service.wants/crashsafe-kdump-hint.service \
+		multi-user.target.wants/crashsafe-report.service; do
+		[ -L "$root/etc/systemd/system/$u" ] || { echo "package did not enable $u"; exit 1; }
+	done
+	echo "units enabled by the package: crashsafe-kdump-hint, crashsafe-report"
 	c systemctl enable crashsafe-systest.service
 	c sed -i "s/^USE_KDUMP=.*/USE_KDUMP=1/" /etc/default/kdump-tools
 	for k in "$root"/lib/modules/*/; do
@@ -108,7 +113,7 @@ unshare -m bash -euo pipefail -c '
 			c modinfo -F signer "/lib/modules/$kv/updates/dkms/crashsafe.ko")"
 	done
 ' _ "$root" > "$work/install.log" 2>&1 || { tail -n 40 "$work/install.log" >&2; exit 1; }
-grep -E "^(purge|DKMS built|DKMS signature)" "$work/install.log" | sed "s/^/[image $release] /" >&2
+grep -E "^(purge|units enabled|DKMS built|DKMS signature)" "$work/install.log" | sed "s/^/[image $release] /" >&2
 
 rm -rf "$root/tmp/debs"
 : > "$root/etc/resolv.conf"
@@ -118,7 +123,7 @@ cp "$root/boot/vmlinuz-$kver" "$img.tmp/vmlinuz"
 cp "$root/boot/initrd.img-$kver" "$img.tmp/initrd.img"
 echo "$kver" > "$img.tmp/kver"
 cp "$work/install.log" "$img.tmp/"
-mkfs.ext4 -q -F -L root -d "$root" "$img.tmp/disk.img" "${SYSTEM_DISK_SIZE:-4G}"
+mkfs.ext4 -q -F -L root -d "$root" "$img.tmp/disk.img" "${SYSTEM_DISK_SIZE:-4G}" >&2
 rm -rf "$img"
 mv "$img.tmp" "$img"
 log "image ready in $((SECONDS - t0)) s: $img (kernel $kver)"

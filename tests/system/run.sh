@@ -24,7 +24,7 @@ outdir=${SYSTEM_OUT:-$top/build/system}
 log() { echo "[system $release] $*"; }
 
 t0=$SECONDS
-img=$("$here/image.sh" "$release" "$debdir") || { log "FAIL: image build"; exit 1; }
+img=$("$here/image.sh" "$release" "$debdir" | tail -n1) && [ -s "$img/disk.img" ] || { log "FAIL: image build"; exit 1; }
 log "image $img ($((SECONDS - t0)) s)"
 kver=$(cat "$img/kver")
 
