@@ -77,8 +77,12 @@ fi
 case $mode in
 crash)
 	[[ $msg == *"sysrq triggered crash"* ]] && ok "panic message: $msg" || bad "panic message '$msg'"
-	[ "$(q '.cpus[] | select(.cpu == 1) | .stop')" = ipi ] &&
-		ok "CPU 1 stopped by the regular IPI" || bad "CPU 1 stop $(q '.cpus[] | select(.cpu == 1) | .stop'), want ipi"
+	# sysrq runs wherever the shell was: the other CPU answers the IPI.
+	pc=$(q '.panic.cpu')
+	[ "$(q ".cpus[] | select(.cpu == $pc) | .stop")" = panic ] &&
+		[ "$(q "[.cpus[] | select(.cpu != $pc) | .stop] | unique | join(\",\")")" = ipi ] &&
+		ok "CPU $pc panicked, the other stopped by the regular IPI" ||
+		bad "stop methods $stops, want panic on CPU $pc and ipi on the other"
 	;;
 csd-hang)
 	h=$(q '.csd_hangs[] | select(.panicked) | "\(.source_cpu)->\(.target_cpu) \(.func)"' | head -n1)

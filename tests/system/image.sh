@@ -104,6 +104,19 @@ unshare -m bash -euo pipefail -c '
 	echo "units enabled by the package: crashsafe-kdump-hint, crashsafe-report"
 	c systemctl enable crashsafe-systest.service
 	c sed -i "s/^USE_KDUMP=.*/USE_KDUMP=1/" /etc/default/kdump-tools
+	# The kdump initrd is MODULES=dep, worked out from the machine it is
+	# made on: name the guest disk and root fs drivers so that an initrd made
+	# here (not in the guest) boots the guest too.
+	printf "virtio_pci\nvirtio_blk\next4\n" >> "$root/etc/initramfs-tools/modules"
+	# The kdump initrd at image time where kdump-tools allows it (bookworm
+	# 1.8.x; trixie 1.10.x skips chroots and makes it at first boot).
+	for k in "$root"/lib/modules/*/; do
+		{ c /etc/kernel/postinst.d/kdump-tools "$(basename "$k")" 2>&1 ||
+			echo "hook failed ($?): made at first boot"; } | sed "s/^/kdump initrd: /"
+		[ -e "$root/var/lib/kdump/initrd.img-$(basename "$k")" ] &&
+			echo "kdump initrd: made at image time for $(basename "$k")" ||
+			echo "kdump initrd: none at image time for $(basename "$k") (first boot makes it)"
+	done
 	for k in "$root"/lib/modules/*/; do
 		kv=$(basename "$k")
 		ls "$k"updates/dkms/crashsafe.ko* "$k"updates/dkms/crashsafe_test_csd.ko* >/dev/null ||
@@ -113,7 +126,7 @@ unshare -m bash -euo pipefail -c '
 			c modinfo -F signer "/lib/modules/$kv/updates/dkms/crashsafe.ko")"
 	done
 ' _ "$root" > "$work/install.log" 2>&1 || { tail -n 40 "$work/install.log" >&2; exit 1; }
-grep -E "^(purge|units enabled|DKMS built|DKMS signature)" "$work/install.log" | sed "s/^/[image $release] /" >&2
+grep -E "^(purge|units enabled|DKMS built|DKMS signature|kdump initrd)" "$work/install.log" | sed "s/^/[image $release] /" >&2
 
 rm -rf "$root/tmp/debs"
 : > "$root/etc/resolv.conf"
