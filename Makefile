@@ -52,7 +52,8 @@ deb:
 # kdump-tools and the packages, sysrq and csd-hang crashes.
 SYSTEM_RELEASES ?= trixie bookworm
 test-system: deb
-	@fails=; for r in $(SYSTEM_RELEASES); do \
+	@fails=; tests/system/test-scripts.sh || fails=" test-scripts"; \
+	for r in $(SYSTEM_RELEASES); do \
 		tests/system/run.sh $$r || fails="$$fails $$r"; \
 	done; \
 	if [ -n "$$fails" ]; then echo "[test-system] FAILED:$$fails"; exit 1; fi; \
