@@ -3,7 +3,8 @@
 # Host-only checks (seconds, no guest) of the kdump-tools integration
 # scripts on files: kdump-hint's edits of a kdump-tools defaults file and
 # report-dumps' journal line.
-#   tests/system/test-scripts.sh [REPORT_JSON]
+#   tests/system/test-scripts.sh [REPORT_JSON]   (default: fixtures/report-sysrq.json,
+#                                             cut down from a trixie sysrq run)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 t=$(mktemp -d)
@@ -47,7 +48,7 @@ rm -f "$t/phys"; cp "$t/conf" "$t/before"; hint
 cmp -s "$t/conf" "$t/before" && ok "no record: file untouched" || bad "no record: file changed"
 
 # 4. report-dumps: one line per new dump, naming the verdict; then silent.
-j=${1:-}
+j=${1:-$(dirname "$0")/fixtures/report-sysrq.json}
 if [ -n "$j" ] && [ -s "$j" ]; then
 	mkdir -p "$t/crash/202612060127"
 	cp "$j" "$t/crash/202612060127/report.json"
