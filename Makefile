@@ -18,7 +18,7 @@ DEMO_KERNEL ?= 6.12
 DEMO_OUT ?= $(BUILD)/demo
 
 .PHONY: all modules csdextract deps demo test test-unit test-e2e test-dumps \
-	test-reliability bench checkpatch clean
+	test-reliability bench checkpatch clean deb test-system
 
 all: modules csdextract
 
@@ -43,6 +43,21 @@ csdextract:
 
 deps:
 	@scripts/deps.sh
+
+# Debian packages crashsafe and crashsafe-dkms into build/deb/ (+ lintian).
+deb:
+	@scripts/build-deb.sh $(BUILD)/deb
+
+# Booted Debian systems (tests/system/): trixie and bookworm images with
+# kdump-tools and the packages, sysrq and csd-hang crashes.
+SYSTEM_RELEASES ?= trixie bookworm
+test-system: deb
+	@fails=; tests/system/test-scripts.sh || fails=" test-scripts"; \
+	for r in $(SYSTEM_RELEASES); do \
+		tests/system/run.sh $$r || fails="$$fails $$r"; \
+	done; \
+	if [ -n "$$fails" ]; then echo "[test-system] FAILED:$$fails"; exit 1; fi; \
+	echo "[test-system] all passed"
 
 demo:
 	@$(MAKE) --no-print-directory deps

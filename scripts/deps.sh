@@ -25,6 +25,9 @@ PKGS=(
 	libkdumpfile-dev pkg-config jq clang libclang-rt-14-dev binutils libbpf-dev
 	# checkpatch.pl
 	perl linux-source-6.12
+	# make deb (Debian packages, lintian) and tests/system (mmdebstrap
+	# images, ext4 from a directory, debugfs reads of the guest's /var/crash)
+	dpkg-dev debhelper dh-dkms lintian fakeroot mmdebstrap e2fsprogs qemu-utils
 )
 
 missing=()

@@ -34,9 +34,9 @@ grep -q 'crashkernel=' /proc/cmdline || bad "no crashkernel= on the kernel comma
 if command -v kdump-config >/dev/null; then
 	kdump-config status 2>&1 | sed 's/^/[check] kdump-config: /'
 fi
-if [ -f /etc/systemd/system/kdump-tools-dump.service.d/crashsafe.conf ] ||
+if [ -f /usr/lib/systemd/system/kdump-tools-dump.service.d/crashsafe.conf ] ||
 	[ -d /usr/lib/dracut/modules.d/99crashsafe ]; then
-	say "capture-side csdextract installed (scripts/kdump/install.sh)"
+	say "capture-side csdextract installed (crashsafe package; crashsafe-validate checks more)"
 else
 	say "note: csdextract is not in the capture path; run it on the dump afterwards"
 fi

@@ -4,7 +4,7 @@
 # /proc/vmcore before the kdump module saves the dump.
 # Install: copy this directory to /usr/lib/dracut/modules.d/99crashsafe and
 # add "dracut_args --add crashsafe" to /etc/kdump.conf, then
-# `kdumpctl rebuild` (or use scripts/kdump/install.sh).
+# `kdumpctl rebuild` (the crashsafe package ships the capture script as /usr/lib/crashsafe/kdump-capture).
 
 check() {
 	require_binaries csdextract timeout || return 1
@@ -16,7 +16,7 @@ depends() {
 }
 
 install() {
-	inst_multiple csdextract timeout date mkdir cat
-	inst_simple /usr/local/sbin/crashsafe-kdump-capture /usr/bin/crashsafe-kdump-capture
+	inst_multiple csdextract timeout date mkdir cat head sleep mv rmdir
+	inst_simple /usr/lib/crashsafe/kdump-capture /usr/bin/crashsafe-kdump-capture
 	inst_hook pre-pivot 00 "$moddir/crashsafe-hook.sh"
 }
