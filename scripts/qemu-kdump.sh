@@ -95,9 +95,9 @@ finish() {
 
 kver=$("$top/scripts/kernels.sh" resolve "$kernel") || finish 2 "cannot resolve kernel $kernel"
 short=$("$top/scripts/kernels.sh" short "$kver")
-root=$("$top/scripts/kernels.sh" root "$kver") || finish 1 "cannot fetch kernel $kver"
-kdir=$root/usr/src/linux-headers-$kver
-vmlinuz=$root/boot/vmlinuz-$kver
+vmlinuz=$("$top/scripts/kernels.sh" vmlinuz "$kver") || finish 1 "no kernel image for $kver"
+kmods=$("$top/scripts/kernels.sh" moddir "$kver") || finish 1 "no modules directory for $kver"
+release=$("$top/scripts/kernels.sh" release "$kver")
 
 # Scenario settings, as the host sees them.
 for a in "${args[@]+"${args[@]}"}"; do
@@ -120,7 +120,7 @@ moddir=$build/kernel
 if [ $do_build = 1 ]; then
 	p "building modules for $kver in $moddir"
 	mkdir -p "$build"
-	if ! flock "$build/.lock" "$top/scripts/build-kmod.sh" "$kdir" "$moddir" >"$build/build.log" 2>&1; then
+	if ! flock "$build/.lock" "$top/scripts/build-kmod.sh" "$kver" "$moddir" >"$build/build.log" 2>&1; then
 		cat "$build/build.log" >&2
 		finish 1 "module build failed for $kver (log: $build/build.log)"
 	fi
@@ -152,12 +152,15 @@ trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- initramfs
 # Two cpio archives, unpacked in order by the kernel: a base that only
-# depends on the kernel and the host's tools (busybox, kexec, makedumpfile,
+# depends on the kernel and the capture tools (busybox, kexec, makedumpfile,
 # the 9p modules), cached across runs, and this run's part (our modules,
 # csdextract, the guest scripts, the scenario and its arguments).
+# The capture tools are the ones of the kernel's Debian release: the host's
+# for bookworm kernels; for trixie and trixie-backports kernels trixie's,
+# from the trixie tool root (scripts/release-root.sh), kept apart under
+# /opt/<release> with their own C library and loader (csdextract, built on
+# the host, uses the host's in /lib) and called through wrapper scripts.
 t0=$SECONDS
-kexec_bin=$(command -v kexec)
-mdf_bin=$(command -v makedumpfile)
 libs_of() { ldd "$1" 2>/dev/null | grep -o '/[^ ]*' || true; }
 copy_bin() { # root path-in-host dest-dir
 	local r=$1 lib d
@@ -169,17 +172,60 @@ copy_bin() { # root path-in-host dest-dir
 		[ -e "$d/$(basename "$lib")" ] || cp -L "$lib" "$d/"
 	done
 }
+if [ "$release" = bookworm ]; then
+	troot=
+	kexec_bin=$(command -v kexec)
+	mdf_bin=$(command -v makedumpfile)
+	tool_files=("$kexec_bin" "$mdf_bin" $(libs_of "$kexec_bin") $(libs_of "$mdf_bin"))
+else
+	troot=$("$top/scripts/release-root.sh" "$release") || finish 1 "no $release tool root"
+	kexec_bin=/usr/sbin/kexec
+	mdf_bin=/usr/bin/makedumpfile
+	# Libraries as the root's own loader resolves them (symlinks resolved
+	# inside the root: they are absolute there).
+	# Each line: the name the loader looks for, the file it is.
+	tool_libs=$("$top/scripts/in-root.sh" "$troot" -- sh -c \
+		'for f in $(ldd "$0" "$1" | grep -o "/[^ ]*" | grep -v ":\$" | sort -u); do
+			echo "${f##*/} $(realpath "$f")"; done' \
+		"$kexec_bin" "$mdf_bin") || finish 1 "ldd in the $release tool root failed"
+	tool_files=("$troot$kexec_bin" "$troot$mdf_bin")
+	while read -r _ f; do tool_files+=("$troot$f"); done <<<"$tool_libs"
+fi
+# makedumpfile --version exits non-zero; -v prints the version line.
+mdf_version() {
+	if [ -z "$troot" ]; then
+		makedumpfile -v 2>&1 | head -n1 || true
+	else
+		"$top/scripts/in-root.sh" "$troot" -- makedumpfile -v 2>&1 | head -n1 || true
+	fi
+}
 
-kmods=$root/lib/modules/$kver
 # Cache key: everything the base is made from, including this script.
 bkey=$({
-	echo "$kver"
-	sha256sum "$0" /bin/busybox "$kexec_bin" "$mdf_bin" \
-		$(libs_of "$kexec_bin") $(libs_of "$mdf_bin") 2>/dev/null
+	echo "$kver $release"
+	sha256sum "$0" /bin/busybox "${tool_files[@]}" 2>/dev/null
 	find "$kmods/kernel" -path '*9p*' -o -path '*virtio*' | sort | xargs stat -c '%n %s %Y'
 } | sha256sum | cut -c1-16)
 icache=${CRASHSAFE_CACHE:-$HOME/.cache/crashsafe}/initramfs
 base=$icache/base-$kver-$bkey.cpio
+
+# The release's capture tools under /opt/<release>, each behind a wrapper
+# that starts it with that release's loader and libraries.
+copy_release_tools() {
+	local br=$1 opt=/opt/$release f b
+	mkdir -p "$br$opt/lib" "$br$opt/bin"
+	while read -r b f; do
+		cp -L "$troot$f" "$br$opt/lib/$b"
+	done <<<"$tool_libs"
+	for f in "$kexec_bin:usr/sbin" "$mdf_bin:usr/bin"; do
+		b=$(basename "${f%%:*}")
+		cp -L "$troot${f%%:*}" "$br$opt/bin/$b"
+		printf '#!/bin/sh\nexec %s/lib/ld-linux-x86-64.so.2 --library-path %s/lib %s/bin/%s "$@"\n' \
+			"$opt" "$opt" "$opt" "$b" > "$br/${f#*:}/$b"
+		chmod 755 "$br/${f#*:}/$b"
+	done
+	[ -f "$br$opt/lib/ld-linux-x86-64.so.2" ] || finish 1 "no loader among the $release tools' libraries"
+}
 
 make_base() {
 	local br=$work/base
@@ -188,8 +234,12 @@ make_base() {
 	for a in $("$br/bin/busybox" --list); do
 		[ -e "$br/bin/$a" ] || ln -s busybox "$br/bin/$a"
 	done
-	copy_bin "$br" "$kexec_bin" usr/sbin
-	copy_bin "$br" "$mdf_bin" usr/bin
+	if [ -z "$troot" ]; then
+		copy_bin "$br" "$kexec_bin" usr/sbin
+		copy_bin "$br" "$mdf_bin" usr/bin
+	else
+		copy_release_tools "$br"
+	fi
 	mknod "$br/dev/console" c 5 1 2>/dev/null || true
 	mknod "$br/dev/null" c 1 3 2>/dev/null || true
 
@@ -228,6 +278,7 @@ make_base() {
 	(cd "$br" && find . | cpio -o -H newc --quiet) > "$base.tmp.$$"
 	mv -f "$base.tmp.$$" "$base"
 }
+p "capture tools: $release's ($(mdf_version))"
 if [ -s "$base" ]; then
 	p "initramfs base from cache ($base)"
 else
