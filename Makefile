@@ -3,8 +3,10 @@
 #   make            modules for every kernel in KVERS (build/<kver>/kernel/) + csdextract
 #   make demo       install deps, build, crash a QEMU guest, print the report
 #   make test       deps + build + unit tests + checkpatch + e2e on every kernel
-# KVERS defaults to Debian bookworm's current 6.12 and 6.1 amd64 kernels,
-# resolved through apt at run time (scripts/kernels.sh list).
+# KVERS defaults to four Debian amd64 kernels resolved through apt at run
+# time (scripts/kernels.sh list): bookworm's 6.12 and 6.1, trixie's 6.12
+# and trixie-backports' newest (7.3 today). It takes short names too
+# (KVERS="6.1 trixie-rt", see scripts/kernels.sh names).
 
 SHELL := /bin/bash
 .NOTPARALLEL:
@@ -26,11 +28,12 @@ modules:
 	@set -eo pipefail; kv='$(KVERS)'; \
 	[ -n "$$kv" ] || { echo "[build] no kernels resolved (KVERS empty): run make deps"; exit 1; }; \
 	for v in $$kv; do \
-		kdir=$$(scripts/kernels.sh kdir $$v); \
-		echo "[build] modules for $$v -> $(BUILD)/$$v/kernel"; \
-		mkdir -p $(BUILD)/$$v; \
-		flock $(BUILD)/$$v/.lock scripts/build-kmod.sh $$kdir $(BUILD)/$$v/kernel 2>&1 | \
+		v=$$(scripts/kernels.sh resolve $$v); \
+		echo "[build] modules for $$v ($$(scripts/kernels.sh short $$v)) -> $(BUILD)/$$v/kernel"; \
+		mkdir -p $(BUILD)/$$v; t0=$$SECONDS; \
+		flock $(BUILD)/$$v/.lock scripts/build-kmod.sh $$v $(BUILD)/$$v/kernel 2>&1 | \
 			{ grep -v '^Skipping BTF generation' || true; }; \
+		echo "[build] $$v: $$((SECONDS - t0)) s"; \
 	done
 
 csdextract:
