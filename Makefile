@@ -20,7 +20,7 @@ DEMO_KERNEL ?= 6.12
 DEMO_OUT ?= $(BUILD)/demo
 
 .PHONY: all modules csdextract deps demo test test-unit test-e2e test-dumps \
-	test-reliability bench checkpatch clean
+	test-reliability test-fresh bench checkpatch clean
 
 all: modules csdextract
 
@@ -90,6 +90,12 @@ test-dumps:
 
 test-e2e:
 	@CRASHSAFE_NO_BUILD=1 tests/run-e2e.sh $(E2E_TESTS)
+
+# deps.sh + csdextract + modules for one bookworm kernel in a minimal
+# bookworm root (mmdebstrap, cached): fails when deps.sh misses a package.
+FRESH_KERNEL ?= 6.12
+test-fresh:
+	@tests/fresh/test_fresh_root.sh $(FRESH_KERNEL)
 
 test-reliability:
 	@if compgen -G 'tests/reliability/test_*.sh' >/dev/null; then \

@@ -3,10 +3,10 @@
 # Run a command inside a root made by scripts/mkroot.sh, in a private mount
 # namespace (nothing stays mounted afterwards): /proc, /sys, /dev and
 # /dev/pts are mounted, each --bind DIR appears at the same path inside,
-# the host's resolv.conf is copied in, and the command runs in --cd DIR
-# (default /).
+# (--bind DIR:PATH at PATH), the host's resolv.conf is copied in, and the
+# command runs in --cd DIR (default /).
 #
-#   scripts/in-root.sh ROOT [--bind DIR]... [--cd DIR] -- CMD [ARG...]
+#   scripts/in-root.sh ROOT [--bind DIR[:PATH]]... [--cd DIR] -- CMD [ARG...]
 #
 # Why /proc: 7.x's objtool reads /proc/self/maps; apt and dpkg need it too.
 set -euo pipefail
@@ -19,7 +19,12 @@ binds=()
 cwd=/
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--bind) binds+=("$(realpath -- "$2")"); shift 2 ;;
+	--bind)
+		case "$2" in
+		*:*) binds+=("$(realpath -- "${2%%:*}"):${2#*:}") ;;
+		*) b=$(realpath -- "$2"); binds+=("$b:$b") ;;
+		esac
+		shift 2 ;;
 	--cd) cwd=$2; shift 2 ;;
 	--) shift; break ;;
 	*) break ;;
@@ -38,10 +43,10 @@ exec unshare --mount --propagation private -- /bin/bash -euc '
 	mount --rbind /dev "$root/dev"
 	i=0
 	while [ $i -lt "$nb" ]; do
-		d=$1
-		shift
+		d=${1#*:}
 		mkdir -p "$root$d"
-		mount --rbind "$d" "$root$d"
+		mount --rbind "${1%%:*}" "$root$d"
+		shift
 		i=$((i + 1))
 	done
 	[ -f /etc/resolv.conf ] && cp -L /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
