@@ -98,6 +98,24 @@ short=$("$top/scripts/kernels.sh" short "$kver")
 vmlinuz=$("$top/scripts/kernels.sh" vmlinuz "$kver") || finish 1 "no kernel image for $kver"
 kmods=$("$top/scripts/kernels.sh" moddir "$kver") || finish 1 "no modules directory for $kver"
 release=$("$top/scripts/kernels.sh" release "$kver")
+# How the capture kernel's files reach DIR: a 9p share, or, for kernels
+# without 9p (the cloud flavour), an ext4 disk image (virtio-blk) that only
+# the capture kernel mounts and the host reads back with debugfs once the
+# guest has stopped. QEMU_OUT=9p|disk overrides.
+out_mode=${QEMU_OUT:-}
+if [ -z "$out_mode" ]; then
+	if find "$kmods/kernel" -name '9pnet_virtio.ko*' | grep -q . ||
+		grep -qs '/9pnet_virtio.ko' "$kmods/modules.builtin"; then
+		out_mode=9p
+	else
+		out_mode=disk
+	fi
+fi
+case "$out_mode" in
+9p) out_modules="virtio virtio_ring virtio_pci 9pnet 9pnet_virtio 9p" ;;
+disk) out_modules="virtio virtio_ring virtio_pci virtio_blk ext4" ;;
+*) finish 2 "bad QEMU_OUT '$out_mode' (9p or disk)" ;;
+esac
 
 # Scenario settings, as the host sees them.
 for a in "${args[@]+"${args[@]}"}"; do
@@ -153,7 +171,7 @@ trap 'exit 130' INT TERM
 # ---------------------------------------------------------------- initramfs
 # Two cpio archives, unpacked in order by the kernel: a base that only
 # depends on the kernel and the capture tools (busybox, kexec, makedumpfile,
-# the 9p modules), cached across runs, and this run's part (our modules,
+# the modules of the output transport), cached across runs, and this run's part (our modules,
 # csdextract, the guest scripts, the scenario and its arguments).
 # The capture tools are the ones of the kernel's Debian release: the host's
 # for bookworm kernels; for trixie and trixie-backports kernels trixie's,
@@ -202,9 +220,9 @@ mdf_version() {
 
 # Cache key: everything the base is made from, including this script.
 bkey=$({
-	echo "$kver $release"
+	echo "$kver $release $out_mode"
 	sha256sum "$0" /bin/busybox "${tool_files[@]}" 2>/dev/null
-	find "$kmods/kernel" -path '*9p*' -o -path '*virtio*' | sort | xargs stat -c '%n %s %Y'
+	find "$kmods/kernel" -path '*9p*' -o -path '*virtio*' -o -path '*ext4*' | sort | xargs stat -c '%n %s %Y'
 } | sha256sum | cut -c1-16)
 icache=${CRASHSAFE_CACHE:-$HOME/.cache/crashsafe}/initramfs
 base=$icache/base-$kver-$bkey.cpio
@@ -229,7 +247,7 @@ copy_release_tools() {
 
 make_base() {
 	local br=$work/base
-	mkdir -p "$br"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,proc,sys,dev,tmp,out,crashsafe/modules,lib/crashsafe-9p}
+	mkdir -p "$br"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,proc,sys,dev,tmp,out,crashsafe/modules,lib/crashsafe-out}
 	cp /bin/busybox "$br/bin/busybox"
 	for a in $("$br/bin/busybox" --list); do
 		[ -e "$br/bin/$a" ] || ln -s busybox "$br/bin/$a"
@@ -243,7 +261,7 @@ make_base() {
 	mknod "$br/dev/console" c 5 1 2>/dev/null || true
 	mknod "$br/dev/null" c 1 3 2>/dev/null || true
 
-	# 9p modules with their dependencies, dependencies first.
+	# The transport's modules with their dependencies, dependencies first.
 	declare -A modpath=() seen=()
 	local f n order=()
 	while IFS= read -r f; do
@@ -260,19 +278,19 @@ make_base() {
 		done
 		order+=("$m")
 	}
-	for m in virtio virtio_ring virtio_pci 9pnet 9pnet_virtio 9p; do
+	for m in $out_modules; do
 		add_mod "$m"
 	done
 	for n in "${order[@]}"; do
 		f=${modpath[$n]}
 		case "$f" in
-		*.ko.xz) xz -dc "$f" > "$br/lib/crashsafe-9p/$n.ko" ;;
-		*.ko.zst) zstd -qdc "$f" > "$br/lib/crashsafe-9p/$n.ko" ;;
-		*.ko.gz) gzip -dc "$f" > "$br/lib/crashsafe-9p/$n.ko" ;;
-		*) cp "$f" "$br/lib/crashsafe-9p/$n.ko" ;;
+		*.ko.xz) xz -dc "$f" > "$br/lib/crashsafe-out/$n.ko" ;;
+		*.ko.zst) zstd -qdc "$f" > "$br/lib/crashsafe-out/$n.ko" ;;
+		*.ko.gz) gzip -dc "$f" > "$br/lib/crashsafe-out/$n.ko" ;;
+		*) cp "$f" "$br/lib/crashsafe-out/$n.ko" ;;
 		esac
 	done
-	printf '%s\n' "${order[@]}" > "$br/crashsafe/9p.order"
+	printf '%s\n' "${order[@]+"${order[@]}"}" > "$br/crashsafe/out-modules.order"
 	mkdir -p "$icache"
 	# Concurrent runs may build the same base: publish it atomically.
 	(cd "$br" && find . | cpio -o -H newc --quiet) > "$base.tmp.$$"
@@ -305,6 +323,7 @@ q() { printf '%s=%q\n' "$1" "$2"; } # ash understands bash's %q for plain string
 	q SAVE_ELF "$save_elf"
 	q KEEP_FLAT "$keep_flat"
 	q SCENARIO_NOCRASH "$SCENARIO_NOCRASH"
+	q OUT_MODE "$out_mode"
 	for a in "${args[@]+"${args[@]}"}"; do
 		k=${a%%=*} v=${a#*=}
 		printf "ARG_%s='%s'\nexport ARG_%s\n" "$k" "${v//\'/\'\\\'\'}" "$k"
@@ -335,14 +354,23 @@ if ! flock -n 9; then
 	lockpid=
 	p "got the lock after $((SECONDS - tw)) s"
 fi
+if [ "$out_mode" = 9p ]; then
+	out_dev=(-fsdev "local,id=out,path=$out,security_model=none"
+		-device virtio-9p-pci,fsdev=out,mount_tag=out)
+else
+	# Sparse; room for the ELF, compressed and flattened dumps of all RAM.
+	truncate -s $((${QEMU_MEM:-1536} * 4 + 512))M "$work/out.img"
+	mke2fs -q -F -t ext4 -O ^has_journal -L out "$work/out.img"
+	out_dev=(-drive "file=$work/out.img,if=none,id=out,format=raw"
+		-device virtio-blk-pci,drive=out)
+fi
 hard=$((BOOT_TIMEOUT + SCENARIO_TIMEOUT + CAPTURE_TIMEOUT + 30))
 p "booting $short ($kver) with $cpus cpus, scenario $scenario$( ((${#args[@]})) && echo " (${args[*]})")"
 tstart=$SECONDS
 timeout -s KILL "$hard" qemu-system-x86_64 -accel "tcg${QEMU_TCG_THREAD:+,thread=$QEMU_TCG_THREAD}" -M q35 -cpu "$qemu_cpu" \
 	-smp "$cpus" -m "${QEMU_MEM:-1536}" -nographic -no-reboot \
 	-kernel "$vmlinuz" -initrd "$work/first.cpio" -append "$cmdline" \
-	-fsdev "local,id=out,path=$out,security_model=none" \
-	-device virtio-9p-pci,fsdev=out,mount_tag=out \
+	"${out_dev[@]}" \
 	</dev/null >"$out/console.log" 2>"$out/qemu.err" &
 qpid=$!
 tailpid=
@@ -400,6 +428,15 @@ qpid=
 [ -n "$tailpid" ] && { kill "$tailpid" 2>/dev/null || true; }
 flock -u 9
 p "guest finished after $((SECONDS - tstart)) s"
+# disk: copy the capture kernel's files (top directory only) out of the image.
+if [ "$out_mode" = disk ]; then
+	debugfs -R 'ls -p /' "$work/out.img" 2>/dev/null |
+		awk -F/ 'NF >= 7 && $3 ~ /^10/ { print $6 }' |
+		while read -r f; do
+			debugfs -R "dump /$f $out/$f" "$work/out.img" >/dev/null 2>&1 ||
+				p "WARNING: could not read $f from the output disk"
+		done
+fi
 [ -n "$reason" ] && finish 1 "$reason"
 
 if [ "$SCENARIO_NOCRASH" = 1 ]; then
