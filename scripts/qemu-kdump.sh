@@ -4,10 +4,14 @@
 # capture kernel armed, run a scenario, let the capture kernel save the dump,
 # and read it with csdextract on the host.
 #
-#   scripts/qemu-kdump.sh --kernel 6.12|6.1|<full version> --cpus N \
+#   scripts/qemu-kdump.sh --kernel NAME|<full version> --cpus N \
 #       --scenario NAME|PATH [--arg key=value]... --out DIR \
 #       [--save-elf] [--keep-flat] [--qemu-cpu MODEL] [--no-build] [--verbose]
+#   kernel NAME: 6.12 6.1 trixie bpo trixie-cloud trixie-rt bpo-cloud bpo-rt
 #
+# Trixie and trixie-backports kernels capture with trixie's kexec-tools and
+# makedumpfile (from the tool root of scripts/release-root.sh), bookworm's
+# with the host's.
 # Results in DIR: console.log, vmcore, dmesg.txt, report-capture.txt,
 # csdextract-capture.rc, report.txt, report.json, capture.status,
 # result.txt (the final OK/FAIL line); vmcore.elf / vmcore.flat on request.
@@ -39,7 +43,7 @@ verbose=0
 declare -a args=()
 
 usage() {
-	sed -n '6,9s/^# \{0,1\}//p' "$0" >&2
+	sed -n '6,10s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 }
 
