@@ -2,9 +2,13 @@
 # crashsafe top-level Makefile.
 #   make            modules for every kernel in KVERS (build/<kver>/kernel/) + csdextract
 #   make demo       install deps, build, crash a QEMU guest, print the report
-#   make test       deps + build + unit tests + checkpatch + e2e on every kernel
-# KVERS defaults to Debian bookworm's current 6.12 and 6.1 amd64 kernels,
-# resolved through apt at run time (scripts/kernels.sh list).
+#   make test       deps + build + unit tests + checkpatch + e2e (all tests on
+#                   bookworm's kernels, the core ones on trixie's and 7.x) + fresh root
+#   make test-matrix  every e2e test on every kernel and flavour
+# KVERS defaults to four Debian amd64 kernels resolved through apt at run
+# time (scripts/kernels.sh list): bookworm's 6.12 and 6.1, trixie's 6.12
+# and trixie-backports' newest (7.3 today). It takes short names too
+# (KVERS="6.1 trixie-rt", see scripts/kernels.sh names).
 
 SHELL := /bin/bash
 .NOTPARALLEL:
@@ -18,7 +22,7 @@ DEMO_KERNEL ?= 6.12
 DEMO_OUT ?= $(BUILD)/demo
 
 .PHONY: all modules csdextract deps demo test test-unit test-e2e test-dumps \
-	test-reliability bench checkpatch clean deb test-system
+	test-reliability test-fresh test-matrix bench checkpatch clean deb test-system
 
 all: modules csdextract
 
@@ -26,11 +30,12 @@ modules:
 	@set -eo pipefail; kv='$(KVERS)'; \
 	[ -n "$$kv" ] || { echo "[build] no kernels resolved (KVERS empty): run make deps"; exit 1; }; \
 	for v in $$kv; do \
-		kdir=$$(scripts/kernels.sh kdir $$v); \
-		echo "[build] modules for $$v -> $(BUILD)/$$v/kernel"; \
-		mkdir -p $(BUILD)/$$v; \
-		flock $(BUILD)/$$v/.lock scripts/build-kmod.sh $$kdir $(BUILD)/$$v/kernel 2>&1 | \
+		v=$$(scripts/kernels.sh resolve $$v); \
+		echo "[build] modules for $$v ($$(scripts/kernels.sh short $$v)) -> $(BUILD)/$$v/kernel"; \
+		mkdir -p $(BUILD)/$$v; t0=$$SECONDS; \
+		flock $(BUILD)/$$v/.lock scripts/build-kmod.sh $$v $(BUILD)/$$v/kernel 2>&1 | \
 			{ grep -v '^Skipping BTF generation' || true; }; \
+		echo "[build] $$v: $$((SECONDS - t0)) s"; \
 	done
 
 csdextract:
@@ -81,6 +86,7 @@ test:
 	$(MAKE) --no-print-directory checkpatch || fails="$$fails checkpatch"; \
 	$(MAKE) --no-print-directory test-e2e || fails="$$fails test-e2e"; \
 	$(MAKE) --no-print-directory test-dumps || fails="$$fails test-dumps"; \
+	$(MAKE) --no-print-directory test-fresh || fails="$$fails test-fresh"; \
 	if [ -n "$$fails" ]; then echo "[test] FAILED:$$fails"; exit 1; fi; \
 	echo "[test] all passed"
 
@@ -100,8 +106,35 @@ test-dumps:
 	@DUMP_TEST_FAULT_ROUNDS=$${DUMP_TEST_FAULT_ROUNDS:-30} bash tests/unit/dump_test.sh $(E2E_DUMPS)
 	@$(MAKE) --no-print-directory -C userspace damaged DUMPS="$(E2E_DUMPS)"
 
+# make test's e2e plan: every test on bookworm's kernels, the core
+# scenarios on trixie's 6.12 and trixie-backports' newest (the full matrix:
+# make test-matrix). E2E_TESTS and/or E2E_KERNELS pick tests/kernels instead.
+E2E_FULL_KERNELS ?= 6.12 6.1
+E2E_CORE_KERNELS ?= trixie bpo
+E2E_CORE_TESTS = tests/e2e/test_sysrq.sh tests/e2e/test_csd_hang.sh \
+	tests/e2e/test_hard_lockup.sh tests/e2e/test_crash_lock_held.sh
 test-e2e:
-	@CRASHSAFE_NO_BUILD=1 tests/run-e2e.sh $(E2E_TESTS)
+	@if [ -n "$(E2E_TESTS)$(E2E_KERNELS)" ]; then \
+		CRASHSAFE_NO_BUILD=1 tests/run-e2e.sh $(E2E_TESTS); \
+	else \
+		rc=0; t0=$$SECONDS; \
+		CRASHSAFE_NO_BUILD=1 E2E_KERNELS="$(E2E_FULL_KERNELS)" tests/run-e2e.sh || rc=1; \
+		CRASHSAFE_NO_BUILD=1 E2E_KERNELS="$(E2E_CORE_KERNELS)" tests/run-e2e.sh $(E2E_CORE_TESTS) || rc=1; \
+		echo "[test-e2e] $$((SECONDS - t0)) s"; exit $$rc; \
+	fi
+
+# deps.sh + csdextract + modules for one bookworm kernel in a minimal
+# bookworm root (mmdebstrap, cached): fails when deps.sh misses a package.
+FRESH_KERNEL ?= 6.12
+test-fresh:
+	@tests/fresh/test_fresh_root.sh $(FRESH_KERNEL)
+
+# Every tests/e2e test on every kernel and flavour (long: see README).
+MATRIX_KERNELS ?= 6.12 6.1 trixie bpo trixie-cloud trixie-rt
+test-matrix:
+	@$(MAKE) --no-print-directory modules csdextract KVERS="$(MATRIX_KERNELS)"
+	@CRASHSAFE_NO_BUILD=1 E2E_KERNELS="$(MATRIX_KERNELS)" E2E_DIR=$(BUILD)/matrix E2E_GRID=1 \
+		tests/run-e2e.sh $(E2E_TESTS)
 
 test-reliability:
 	@if compgen -G 'tests/reliability/test_*.sh' >/dev/null; then \

@@ -4,6 +4,8 @@
 # first "main" archive source, not the security one), read at run time so
 # that no script or file of the project ever names a mirror host.
 #   scripts/debian-mirror.sh            e.g. http://<host>/debian
+#   scripts/debian-mirror.sh --security the security archive (the host's
+#                                       -security source, else <archive>-security)
 # Reads deb822 (*.sources) and one-line (*.list) files under /etc/apt.
 set -euo pipefail
 etc=${APT_ETC:-/etc/apt}
@@ -25,4 +27,10 @@ uris() {
 
 u=$(uris | grep -v -- '-security' | grep -E '^(https?|file|mirror\+[a-z]+)://' | head -n1)
 [ -n "$u" ] || { echo "debian-mirror.sh: no Debian archive source in $etc" >&2; exit 1; }
+if [ "${1:-}" = --security ]; then
+	s=$(uris | grep -E '^(https?|file|mirror\+[a-z]+)://' | grep -E -- '-security/?$' | head -n1)
+	[ -n "$s" ] || s=${u%/}-security
+	echo "${s%/}"
+	exit 0
+fi
 echo "${u%/}"

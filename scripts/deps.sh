@@ -19,8 +19,9 @@ PKGS=(
 	# guest harness
 	qemu-system-x86 kexec-tools makedumpfile busybox-static kmod cpio
 	xz-utils zstd util-linux coreutils
-	# module builds against the unpacked headers
-	gcc gcc-12 make libc6-dev bc dwarves
+	# module builds against the unpacked headers; trixie's kernels build in
+	# an mmdebstrap root (scripts/mkroot.sh) from the private apt setup
+	gcc gcc-12 make libc6-dev bc dwarves mmdebstrap debian-archive-keyring
 	# csdextract and its tests (binutils: readelf in the e2e checks)
 	libkdumpfile-dev pkg-config jq clang libclang-rt-14-dev binutils libbpf-dev
 	# checkpatch.pl

@@ -4,10 +4,14 @@
 # capture kernel armed, run a scenario, let the capture kernel save the dump,
 # and read it with csdextract on the host.
 #
-#   scripts/qemu-kdump.sh --kernel 6.12|6.1|<full version> --cpus N \
+#   scripts/qemu-kdump.sh --kernel NAME|<full version> --cpus N \
 #       --scenario NAME|PATH [--arg key=value]... --out DIR \
 #       [--save-elf] [--keep-flat] [--qemu-cpu MODEL] [--no-build] [--verbose]
+#   kernel NAME: 6.12 6.1 trixie bpo trixie-cloud trixie-rt bpo-cloud bpo-rt
 #
+# Trixie and trixie-backports kernels capture with trixie's kexec-tools and
+# makedumpfile (from the tool root of scripts/release-root.sh), bookworm's
+# with the host's.
 # Results in DIR: console.log, vmcore, dmesg.txt, report-capture.txt,
 # csdextract-capture.rc, report.txt, report.json, capture.status,
 # result.txt (the final OK/FAIL line); vmcore.elf / vmcore.flat on request.
@@ -39,7 +43,7 @@ verbose=0
 declare -a args=()
 
 usage() {
-	sed -n '6,9s/^# \{0,1\}//p' "$0" >&2
+	sed -n '6,10s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 }
 
@@ -95,9 +99,27 @@ finish() {
 
 kver=$("$top/scripts/kernels.sh" resolve "$kernel") || finish 2 "cannot resolve kernel $kernel"
 short=$("$top/scripts/kernels.sh" short "$kver")
-root=$("$top/scripts/kernels.sh" root "$kver") || finish 1 "cannot fetch kernel $kver"
-kdir=$root/usr/src/linux-headers-$kver
-vmlinuz=$root/boot/vmlinuz-$kver
+vmlinuz=$("$top/scripts/kernels.sh" vmlinuz "$kver") || finish 1 "no kernel image for $kver"
+kmods=$("$top/scripts/kernels.sh" moddir "$kver") || finish 1 "no modules directory for $kver"
+release=$("$top/scripts/kernels.sh" release "$kver")
+# How the capture kernel's files reach DIR: a 9p share, or, for kernels
+# without 9p (the cloud flavour), an ext4 disk image (virtio-blk) that only
+# the capture kernel mounts and the host reads back with debugfs once the
+# guest has stopped. QEMU_OUT=9p|disk overrides.
+out_mode=${QEMU_OUT:-}
+if [ -z "$out_mode" ]; then
+	if find "$kmods/kernel" -name '9pnet_virtio.ko*' | grep -q . ||
+		grep -qs '/9pnet_virtio.ko' "$kmods/modules.builtin"; then
+		out_mode=9p
+	else
+		out_mode=disk
+	fi
+fi
+case "$out_mode" in
+9p) out_modules="virtio virtio_ring virtio_pci 9pnet 9pnet_virtio 9p" ;;
+disk) out_modules="virtio virtio_ring virtio_pci virtio_blk ext4" ;;
+*) finish 2 "bad QEMU_OUT '$out_mode' (9p or disk)" ;;
+esac
 
 # Scenario settings, as the host sees them.
 for a in "${args[@]+"${args[@]}"}"; do
@@ -120,7 +142,7 @@ moddir=$build/kernel
 if [ $do_build = 1 ]; then
 	p "building modules for $kver in $moddir"
 	mkdir -p "$build"
-	if ! flock "$build/.lock" "$top/scripts/build-kmod.sh" "$kdir" "$moddir" >"$build/build.log" 2>&1; then
+	if ! flock "$build/.lock" "$top/scripts/build-kmod.sh" "$kver" "$moddir" >"$build/build.log" 2>&1; then
 		cat "$build/build.log" >&2
 		finish 1 "module build failed for $kver (log: $build/build.log)"
 	fi
@@ -152,12 +174,15 @@ trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- initramfs
 # Two cpio archives, unpacked in order by the kernel: a base that only
-# depends on the kernel and the host's tools (busybox, kexec, makedumpfile,
-# the 9p modules), cached across runs, and this run's part (our modules,
+# depends on the kernel and the capture tools (busybox, kexec, makedumpfile,
+# the modules of the output transport), cached across runs, and this run's part (our modules,
 # csdextract, the guest scripts, the scenario and its arguments).
+# The capture tools are the ones of the kernel's Debian release: the host's
+# for bookworm kernels; for trixie and trixie-backports kernels trixie's,
+# from the trixie tool root (scripts/release-root.sh), kept apart under
+# /opt/<release> with their own C library and loader (csdextract, built on
+# the host, uses the host's in /lib) and called through wrapper scripts.
 t0=$SECONDS
-kexec_bin=$(command -v kexec)
-mdf_bin=$(command -v makedumpfile)
 libs_of() { ldd "$1" 2>/dev/null | grep -o '/[^ ]*' || true; }
 copy_bin() { # root path-in-host dest-dir
 	local r=$1 lib d
@@ -169,31 +194,78 @@ copy_bin() { # root path-in-host dest-dir
 		[ -e "$d/$(basename "$lib")" ] || cp -L "$lib" "$d/"
 	done
 }
+if [ "$release" = bookworm ]; then
+	troot=
+	kexec_bin=$(command -v kexec)
+	mdf_bin=$(command -v makedumpfile)
+	tool_files=("$kexec_bin" "$mdf_bin" $(libs_of "$kexec_bin") $(libs_of "$mdf_bin"))
+else
+	troot=$("$top/scripts/release-root.sh" "$release") || finish 1 "no $release tool root"
+	kexec_bin=/usr/sbin/kexec
+	mdf_bin=/usr/bin/makedumpfile
+	# Libraries as the root's own loader resolves them (symlinks resolved
+	# inside the root: they are absolute there).
+	# Each line: the name the loader looks for, the file it is.
+	tool_libs=$("$top/scripts/in-root.sh" "$troot" -- sh -c \
+		'for f in $(ldd "$0" "$1" | grep -o "/[^ ]*" | grep -v ":\$" | sort -u); do
+			echo "${f##*/} $(realpath "$f")"; done' \
+		"$kexec_bin" "$mdf_bin") || finish 1 "ldd in the $release tool root failed"
+	tool_files=("$troot$kexec_bin" "$troot$mdf_bin")
+	while read -r _ f; do tool_files+=("$troot$f"); done <<<"$tool_libs"
+fi
+# makedumpfile --version exits non-zero; -v prints the version line.
+mdf_version() {
+	if [ -z "$troot" ]; then
+		makedumpfile -v 2>&1 | head -n1 || true
+	else
+		"$top/scripts/in-root.sh" "$troot" -- makedumpfile -v 2>&1 | head -n1 || true
+	fi
+}
 
-kmods=$root/lib/modules/$kver
 # Cache key: everything the base is made from, including this script.
 bkey=$({
-	echo "$kver"
-	sha256sum "$0" /bin/busybox "$kexec_bin" "$mdf_bin" \
-		$(libs_of "$kexec_bin") $(libs_of "$mdf_bin") 2>/dev/null
-	find "$kmods/kernel" -path '*9p*' -o -path '*virtio*' | sort | xargs stat -c '%n %s %Y'
+	echo "$kver $release $out_mode"
+	sha256sum "$0" /bin/busybox "${tool_files[@]}" 2>/dev/null
+	find "$kmods/kernel" -path '*9p*' -o -path '*virtio*' -o -path '*ext4*' | sort | xargs stat -c '%n %s %Y'
 } | sha256sum | cut -c1-16)
 icache=${CRASHSAFE_CACHE:-$HOME/.cache/crashsafe}/initramfs
 base=$icache/base-$kver-$bkey.cpio
 
+# The release's capture tools under /opt/<release>, each behind a wrapper
+# that starts it with that release's loader and libraries.
+copy_release_tools() {
+	local br=$1 opt=/opt/$release f b
+	mkdir -p "$br$opt/lib" "$br$opt/bin"
+	while read -r b f; do
+		cp -L "$troot$f" "$br$opt/lib/$b"
+	done <<<"$tool_libs"
+	for f in "$kexec_bin:usr/sbin" "$mdf_bin:usr/bin"; do
+		b=$(basename "${f%%:*}")
+		cp -L "$troot${f%%:*}" "$br$opt/bin/$b"
+		printf '#!/bin/sh\nexec %s/lib/ld-linux-x86-64.so.2 --library-path %s/lib %s/bin/%s "$@"\n' \
+			"$opt" "$opt" "$opt" "$b" > "$br/${f#*:}/$b"
+		chmod 755 "$br/${f#*:}/$b"
+	done
+	[ -f "$br$opt/lib/ld-linux-x86-64.so.2" ] || finish 1 "no loader among the $release tools' libraries"
+}
+
 make_base() {
 	local br=$work/base
-	mkdir -p "$br"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,proc,sys,dev,tmp,out,crashsafe/modules,lib/crashsafe-9p}
+	mkdir -p "$br"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,proc,sys,dev,tmp,out,crashsafe/modules,lib/crashsafe-out}
 	cp /bin/busybox "$br/bin/busybox"
 	for a in $("$br/bin/busybox" --list); do
 		[ -e "$br/bin/$a" ] || ln -s busybox "$br/bin/$a"
 	done
-	copy_bin "$br" "$kexec_bin" usr/sbin
-	copy_bin "$br" "$mdf_bin" usr/bin
+	if [ -z "$troot" ]; then
+		copy_bin "$br" "$kexec_bin" usr/sbin
+		copy_bin "$br" "$mdf_bin" usr/bin
+	else
+		copy_release_tools "$br"
+	fi
 	mknod "$br/dev/console" c 5 1 2>/dev/null || true
 	mknod "$br/dev/null" c 1 3 2>/dev/null || true
 
-	# 9p modules with their dependencies, dependencies first.
+	# The transport's modules with their dependencies, dependencies first.
 	declare -A modpath=() seen=()
 	local f n order=()
 	while IFS= read -r f; do
@@ -210,24 +282,25 @@ make_base() {
 		done
 		order+=("$m")
 	}
-	for m in virtio virtio_ring virtio_pci 9pnet 9pnet_virtio 9p; do
+	for m in $out_modules; do
 		add_mod "$m"
 	done
 	for n in "${order[@]}"; do
 		f=${modpath[$n]}
 		case "$f" in
-		*.ko.xz) xz -dc "$f" > "$br/lib/crashsafe-9p/$n.ko" ;;
-		*.ko.zst) zstd -qdc "$f" > "$br/lib/crashsafe-9p/$n.ko" ;;
-		*.ko.gz) gzip -dc "$f" > "$br/lib/crashsafe-9p/$n.ko" ;;
-		*) cp "$f" "$br/lib/crashsafe-9p/$n.ko" ;;
+		*.ko.xz) xz -dc "$f" > "$br/lib/crashsafe-out/$n.ko" ;;
+		*.ko.zst) zstd -qdc "$f" > "$br/lib/crashsafe-out/$n.ko" ;;
+		*.ko.gz) gzip -dc "$f" > "$br/lib/crashsafe-out/$n.ko" ;;
+		*) cp "$f" "$br/lib/crashsafe-out/$n.ko" ;;
 		esac
 	done
-	printf '%s\n' "${order[@]}" > "$br/crashsafe/9p.order"
+	printf '%s\n' "${order[@]+"${order[@]}"}" > "$br/crashsafe/out-modules.order"
 	mkdir -p "$icache"
 	# Concurrent runs may build the same base: publish it atomically.
 	(cd "$br" && find . | cpio -o -H newc --quiet) > "$base.tmp.$$"
 	mv -f "$base.tmp.$$" "$base"
 }
+p "capture tools: $release's ($(mdf_version))"
 if [ -s "$base" ]; then
 	p "initramfs base from cache ($base)"
 else
@@ -254,6 +327,7 @@ q() { printf '%s=%q\n' "$1" "$2"; } # ash understands bash's %q for plain string
 	q SAVE_ELF "$save_elf"
 	q KEEP_FLAT "$keep_flat"
 	q SCENARIO_NOCRASH "$SCENARIO_NOCRASH"
+	q OUT_MODE "$out_mode"
 	for a in "${args[@]+"${args[@]}"}"; do
 		k=${a%%=*} v=${a#*=}
 		printf "ARG_%s='%s'\nexport ARG_%s\n" "$k" "${v//\'/\'\\\'\'}" "$k"
@@ -284,14 +358,23 @@ if ! flock -n 9; then
 	lockpid=
 	p "got the lock after $((SECONDS - tw)) s"
 fi
+if [ "$out_mode" = 9p ]; then
+	out_dev=(-fsdev "local,id=out,path=$out,security_model=none"
+		-device virtio-9p-pci,fsdev=out,mount_tag=out)
+else
+	# Sparse; room for the ELF, compressed and flattened dumps of all RAM.
+	truncate -s $((${QEMU_MEM:-1536} * 4 + 512))M "$work/out.img"
+	mke2fs -q -F -t ext4 -O ^has_journal -L out "$work/out.img"
+	out_dev=(-drive "file=$work/out.img,if=none,id=out,format=raw"
+		-device virtio-blk-pci,drive=out)
+fi
 hard=$((BOOT_TIMEOUT + SCENARIO_TIMEOUT + CAPTURE_TIMEOUT + 30))
 p "booting $short ($kver) with $cpus cpus, scenario $scenario$( ((${#args[@]})) && echo " (${args[*]})")"
 tstart=$SECONDS
 timeout -s KILL "$hard" qemu-system-x86_64 -accel "tcg${QEMU_TCG_THREAD:+,thread=$QEMU_TCG_THREAD}" -M q35 -cpu "$qemu_cpu" \
 	-smp "$cpus" -m "${QEMU_MEM:-1536}" -nographic -no-reboot \
 	-kernel "$vmlinuz" -initrd "$work/first.cpio" -append "$cmdline" \
-	-fsdev "local,id=out,path=$out,security_model=none" \
-	-device virtio-9p-pci,fsdev=out,mount_tag=out \
+	"${out_dev[@]}" \
 	</dev/null >"$out/console.log" 2>"$out/qemu.err" &
 qpid=$!
 tailpid=
@@ -349,6 +432,15 @@ qpid=
 [ -n "$tailpid" ] && { kill "$tailpid" 2>/dev/null || true; }
 flock -u 9
 p "guest finished after $((SECONDS - tstart)) s"
+# disk: copy the capture kernel's files (top directory only) out of the image.
+if [ "$out_mode" = disk ]; then
+	debugfs -R 'ls -p /' "$work/out.img" 2>/dev/null |
+		awk -F/ 'NF >= 7 && $3 ~ /^10/ { print $6 }' |
+		while read -r f; do
+			debugfs -R "dump /$f $out/$f" "$work/out.img" >/dev/null 2>&1 ||
+				p "WARNING: could not read $f from the output disk"
+		done
+fi
 [ -n "$reason" ] && finish 1 "$reason"
 
 if [ "$SCENARIO_NOCRASH" = 1 ]; then

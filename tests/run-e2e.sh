@@ -10,6 +10,8 @@
 # that fits its time budget, make test-matrix every test on every kernel.  Logs and outputs: $E2E_DIR
 # (default <repo>/build/e2e/<test>-<kernel>/), each test gets E2E_OUT there.
 # E2E_TIMEOUT bounds one test run (default 1800 s; the harness bounds each guest itself).
+# E2E_GRID=1 prints a test x kernel table (PASS/FAIL and seconds) at the end.
+# Kernel names: 6.12 6.1 trixie bpo trixie-cloud trixie-rt ... (scripts/kernels.sh names).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -52,6 +54,8 @@ plan_kernels() {
 pass=0
 failn=0
 failed=()
+declare -A grid=()
+tall=$SECONDS
 for t in "${tests[@]}"; do
 	[ -f "$t" ] || { echo "[e2e] no such test $t"; failn=$((failn + 1)); failed+=("$t"); continue; }
 	name=$(basename "$t" .sh)
@@ -64,6 +68,7 @@ for t in "${tests[@]}"; do
 		E2E_OUT=$o/out timeout -s TERM "${E2E_TIMEOUT:-1800}" bash "$t" "$k" > "$o/log" 2>&1
 		rc=$?
 		last=$(grep -v '^\[qemu-kdump\]' "$o/log" | tail -n1)
+		grid[$name/$k]="$([ $rc -eq 0 ] && echo PASS || echo FAIL) $((SECONDS - t0))"
 		if [ $rc -eq 0 ]; then
 			pass=$((pass + 1))
 			echo "[e2e] PASS $name $k ($((SECONDS - t0)) s) $last"
@@ -76,6 +81,18 @@ for t in "${tests[@]}"; do
 		fi
 	done
 done
+if [ "${E2E_GRID:-0}" = 1 ]; then
+	printf '[e2e] %-28s' test
+	for k in $kernels; do printf ' %-13s' "$k"; done
+	echo
+	for t in "${tests[@]}"; do
+		name=$(basename "$t" .sh)
+		printf '[e2e] %-28s' "$name"
+		for k in $kernels; do printf ' %-13s' "${grid[$name/$k]:--}"; done
+		echo
+	done
+	echo "[e2e] $((pass + failn)) runs in $((SECONDS - tall)) s"
+fi
 [ ${#failed[@]} -gt 0 ] && echo "[e2e] failed: ${failed[*]}"
 echo "$pass passed, $failn failed"
 [ $failn -eq 0 ]

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # Capture-kernel side of the QEMU harness; sourced by /init (busybox ash)
-# when /proc/vmcore exists.  Everything lands in the 9p share /out:
+# when /proc/vmcore exists.  Everything lands in /out (9p share or disk):
 #   report-capture.txt   csdextract /proc/vmcore (also echoed to the console)
 #   csdextract-capture.rc  its exit code
 #   vmcore               makedumpfile -c -d 31
@@ -11,9 +11,9 @@
 
 capture_main() {
 	say "crashsafe-capture: start ($KVER, cmdline: $(cat /proc/cmdline))"
-	load_9p
+	mount_out
 	if ! grep -q " /out " /proc/mounts; then
-		say "crashsafe-capture: no 9p share, nothing can be saved"
+		say "crashsafe-capture: no /out ($OUT_MODE), nothing can be saved"
 		return 1
 	fi
 	: > /out/capture.status
