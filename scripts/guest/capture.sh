@@ -3,11 +3,29 @@
 # when /proc/vmcore exists.  Everything lands in /out (9p share or disk):
 #   report-capture.txt   csdextract /proc/vmcore (also echoed to the console)
 #   csdextract-capture.rc  its exit code
-#   vmcore               makedumpfile -c -d 31
+#   vmcore               makedumpfile -c -d 31 (23: see dump_level)
 #   vmcore.elf           makedumpfile -E -d 31   (SAVE_ELF=1)
 #   vmcore.flat          makedumpfile -F -c -d 31 (KEEP_FLAT=1)
 #   dmesg.txt            makedumpfile --dump-dmesg
 #   capture.status       one "step rc" line per step
+
+# The dump level: 31, except 23 (user pages kept) when makedumpfile is
+# older than 1.7.6 and the kernel 6.10 or newer. Those makedumpfiles do
+# not know the page_type encoding of 6.10+ and their user-page test (-d 8)
+# drops slab pages: on bookworm's 6.12 with its makedumpfile 1.7.2, -d 31
+# lost the task_struct of hung-task's rwsem owner and -d 8 alone lost
+# every culprit, while -d 23 (and trixie's 1.7.6 with -d 31) kept them.
+dump_level() {
+	mv=$(makedumpfile -v 2>&1 | sed -n 's/.*version \([0-9]*\)\.\([0-9]*\)\.\([0-9]*\).*/\1 \2 \3/p' | head -n1)
+	kv=$(uname -r | sed -n 's/^\([0-9]*\)\.\([0-9]*\).*/\1 \2/p')
+	set -- $mv $kv
+	if [ $# -eq 5 ] && [ $(($1 * 10000 + $2 * 100 + $3)) -lt 10706 ] &&
+		[ $(($4 * 100 + $5)) -ge 610 ]; then
+		echo 23
+	else
+		echo 31
+	fi
+}
 
 capture_main() {
 	say "crashsafe-capture: start ($KVER, cmdline: $(cat /proc/cmdline))"
@@ -32,21 +50,22 @@ capture_main() {
 		say "crashsafe-capture: csdextract not in the initramfs, skipped"
 		echo "csdextract missing" >> /out/capture.status
 	fi
-	say "crashsafe-capture: makedumpfile -c -d 31"
-	makedumpfile -c -d 31 /proc/vmcore /out/vmcore.part > /out/makedumpfile.log 2>&1
+	dl=$(dump_level)
+	say "crashsafe-capture: makedumpfile -c -d $dl"
+	makedumpfile -c -d $dl /proc/vmcore /out/vmcore.part > /out/makedumpfile.log 2>&1
 	rc=$?
 	echo "makedumpfile $rc" >> /out/capture.status
 	[ $rc -eq 0 ] && mv /out/vmcore.part /out/vmcore
 	say "crashsafe-capture: makedumpfile rc=$rc"
 	if [ "${SAVE_ELF:-0}" = 1 ]; then
-		makedumpfile -E -d 31 /proc/vmcore /out/vmcore.elf.part >> /out/makedumpfile.log 2>&1
+		makedumpfile -E -d $dl /proc/vmcore /out/vmcore.elf.part >> /out/makedumpfile.log 2>&1
 		rc=$?
 		echo "makedumpfile-elf $rc" >> /out/capture.status
 		[ $rc -eq 0 ] && mv /out/vmcore.elf.part /out/vmcore.elf
 		say "crashsafe-capture: makedumpfile -E rc=$rc"
 	fi
 	if [ "${KEEP_FLAT:-0}" = 1 ]; then
-		makedumpfile -F -c -d 31 /proc/vmcore > /out/vmcore.flat.part 2>> /out/makedumpfile.log
+		makedumpfile -F -c -d $dl /proc/vmcore > /out/vmcore.flat.part 2>> /out/makedumpfile.log
 		rc=$?
 		echo "makedumpfile-flat $rc" >> /out/capture.status
 		[ $rc -eq 0 ] && mv /out/vmcore.flat.part /out/vmcore.flat

@@ -50,12 +50,13 @@ static unsigned int delay_ms = 1000;
 module_param(delay_ms, uint, 0444);
 MODULE_PARM_DESC(delay_ms, "wait before wedging, so that insmod can finish (its TLB flush IPIs every CPU)");
 
-static DEFINE_SPINLOCK(cs_abba_lock_a);
-static DEFINE_SPINLOCK(cs_abba_lock_b);
-static DEFINE_SPINLOCK(cs_lockcsd_lock);
-static DEFINE_PER_CPU(spinlock_t, cs_pcpu_lock);
+/* raw: on PREEMPT_RT a spinlock_t sleeps and leaves interrupts on. */
+static DEFINE_RAW_SPINLOCK(cs_abba_lock_a);
+static DEFINE_RAW_SPINLOCK(cs_abba_lock_b);
+static DEFINE_RAW_SPINLOCK(cs_lockcsd_lock);
+static DEFINE_PER_CPU(raw_spinlock_t, cs_pcpu_lock);
 /* lockcsd: read at run time, so the compiler cannot fold the pointer. */
-static spinlock_t *cs_lockcsd_lockp = &cs_lockcsd_lock;
+static raw_spinlock_t *cs_lockcsd_lockp = &cs_lockcsd_lock;
 
 /* Both parties hold their first lock: now take the second one. */
 static atomic_t cs_dl_holding = ATOMIC_INIT(0);
@@ -76,8 +77,8 @@ static void cs_dl_leave_mm(void)
 
 /* Ground truth for the tests: who holds what, by address and name. */
 static void cs_dl_say(const char *what, const char *held_name,
-		      spinlock_t *held, const char *wants_name,
-		      spinlock_t *wants)
+		      raw_spinlock_t *held, const char *wants_name,
+		      raw_spinlock_t *wants)
 {
 	pr_info("%s: CPU %d pid %d comm %s holds %s at 0x%lx, waits for %s at 0x%lx\n",
 		what, raw_smp_processor_id(), current->pid, current->comm,
@@ -86,16 +87,16 @@ static void cs_dl_say(const char *what, const char *held_name,
 }
 
 /* Interrupts off from here on, forever: hold @first, then spin on @second. */
-static noinline void cs_dl_take_two(spinlock_t *first, spinlock_t *second)
+static noinline void cs_dl_take_two(raw_spinlock_t *first, raw_spinlock_t *second)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(first, flags);
+	raw_spin_lock_irqsave(first, flags);
 	cs_dl_leave_mm();
 	atomic_inc(&cs_dl_holding);
 	while (atomic_read(&cs_dl_holding) < 2)
 		cpu_relax();
-	spin_lock(second);
+	raw_spin_lock(second);
 	for (;;)	/* not reached */
 		cpu_relax();
 }
@@ -103,8 +104,8 @@ static noinline void cs_dl_take_two(spinlock_t *first, spinlock_t *second)
 static int cs_abba_fn(void *arg)
 {
 	bool is_a = arg;
-	spinlock_t *first = is_a ? &cs_abba_lock_a : &cs_abba_lock_b;
-	spinlock_t *second = is_a ? &cs_abba_lock_b : &cs_abba_lock_a;
+	raw_spinlock_t *first = is_a ? &cs_abba_lock_a : &cs_abba_lock_b;
+	raw_spinlock_t *second = is_a ? &cs_abba_lock_b : &cs_abba_lock_a;
 
 	msleep(delay_ms);
 	cs_dl_say("abba", is_a ? "cs_abba_lock_a" : "cs_abba_lock_b", first,
@@ -117,8 +118,8 @@ static int cs_pcpu_fn(void *arg)
 {
 	int me = raw_smp_processor_id();
 	int other = me == cpu_a ? cpu_b : cpu_a;
-	spinlock_t *mine = per_cpu_ptr(&cs_pcpu_lock, me);
-	spinlock_t *theirs = per_cpu_ptr(&cs_pcpu_lock, other);
+	raw_spinlock_t *mine = per_cpu_ptr(&cs_pcpu_lock, me);
+	raw_spinlock_t *theirs = per_cpu_ptr(&cs_pcpu_lock, other);
 	char mine_name[32], theirs_name[32];
 
 	snprintf(mine_name, sizeof(mine_name), "cs_pcpu_lock of CPU %d", me);
@@ -141,13 +142,13 @@ static noinline void cs_lockcsd_ipi_func(void *info)
  * &obj->lock: its address is in A's registers or stack (with a global
  * locked by name it would only be an immediate in the code).
  */
-static noinline void cs_lockcsd_hold_and_call(spinlock_t *lock)
+static noinline void cs_lockcsd_hold_and_call(raw_spinlock_t *lock)
 {
-	spin_lock(lock);
+	raw_spin_lock(lock);
 	while (!READ_ONCE(cs_lockcsd_b_spinning))
 		cpu_relax();
 	smp_call_function_single(cpu_b, cs_lockcsd_ipi_func, NULL, 1);
-	spin_unlock(lock);	/* not reached */
+	raw_spin_unlock(lock);	/* not reached */
 }
 
 /* B: interrupts off, then spin on the lock A holds, forever. */
@@ -158,7 +159,7 @@ static noinline void cs_lockcsd_spin_on_lock(void)
 	local_irq_save(flags);
 	cs_dl_leave_mm();
 	WRITE_ONCE(cs_lockcsd_b_spinning, 1);
-	spin_lock(&cs_lockcsd_lock);
+	raw_spin_lock(&cs_lockcsd_lock);
 	for (;;)	/* not reached */
 		cpu_relax();
 }
@@ -225,7 +226,7 @@ static int __init cs_test_deadlock_init(void)
 		return -EINVAL;
 	}
 	for_each_possible_cpu(cpu)
-		spin_lock_init(per_cpu_ptr(&cs_pcpu_lock, cpu));
+		raw_spin_lock_init(per_cpu_ptr(&cs_pcpu_lock, cpu));
 	ta = cs_dl_create(fn, true, name);
 	if (IS_ERR(ta))
 		return PTR_ERR(ta);

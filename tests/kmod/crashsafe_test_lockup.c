@@ -46,7 +46,8 @@ static unsigned int delay_ms = 1000;
 module_param(delay_ms, uint, 0444);
 MODULE_PARM_DESC(delay_ms, "wait before wedging, so that insmod can finish (its TLB flush IPIs every CPU)");
 
-static DEFINE_SPINLOCK(cs_test_lock);
+/* raw: on PREEMPT_RT a spinlock_t sleeps and leaves interrupts on. */
+static DEFINE_RAW_SPINLOCK(cs_test_lock);
 static unsigned long cs_test_rounds;
 
 /*
@@ -75,7 +76,7 @@ static noinline void cs_test_hold_lock(void)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&cs_test_lock, flags);
+	raw_spin_lock_irqsave(&cs_test_lock, flags);
 	cs_test_leave_mm();
 	for (;;)
 		cpu_relax();
@@ -85,10 +86,10 @@ static noinline void cs_test_hammer_round(void)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&cs_test_lock, flags);
+	raw_spin_lock_irqsave(&cs_test_lock, flags);
 	udelay(hold_us);
 	cs_test_rounds++;
-	spin_unlock_irqrestore(&cs_test_lock, flags);
+	raw_spin_unlock_irqrestore(&cs_test_lock, flags);
 }
 
 static int cs_test_thread(void *arg)
@@ -115,8 +116,8 @@ static int cs_test_panic_notify(struct notifier_block *nb, unsigned long ev,
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&cs_test_lock, flags);
-	spin_unlock_irqrestore(&cs_test_lock, flags);
+	raw_spin_lock_irqsave(&cs_test_lock, flags);
+	raw_spin_unlock_irqrestore(&cs_test_lock, flags);
 	return NOTIFY_DONE;
 }
 
