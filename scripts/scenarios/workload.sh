@@ -11,6 +11,11 @@
 #   --arg idle=N      idle seconds after the workload, before the checks
 #                     (default 15: longer than csd_timeout_ms, so a request
 #                     left behind as outstanding would be reported)
+#   --arg hotplug=1   while the workload runs, take CPUs 1..N-1 offline and
+#                     back online in turn (one cycle every --arg
+#                     hotplug_gap=S seconds, default 1), and print the
+#                     number of offline/online cycles: a sender or waiter
+#                     leaving its CPU must not produce a report
 SCENARIO_NOCRASH=1
 SCENARIO_TIMEOUT=$((${ARG_seconds:-300} + ${ARG_idle:-15} + 300))
 SCENARIO_CMDLINE=""
@@ -24,6 +29,24 @@ WL_BAD='non-responsive CSD lock|hard LOCKUP|hard lockup|Kernel panic|BUG:|Oops|W
 
 wl_say() {
 	echo "scenario: workload: $*" > /dev/console
+}
+
+# Offline and online CPUs 1..CPUS-1 in turn until $1 exists; the cycle
+# count goes to $2 after every cycle.
+wl_hotplug_loop() {
+	n=0
+	while [ ! -e "$1" ]; do
+		c=1
+		while [ $c -lt "$CPUS" ] && [ ! -e "$1" ]; do
+			f=/sys/devices/system/cpu/cpu$c/online
+			if [ -w "$f" ] && echo 0 > "$f" && echo 1 > "$f"; then
+				n=$((n + 1))
+				echo $n > "$2"
+			fi
+			c=$((c + 1))
+			sleep "${ARG_hotplug_gap:-1}"
+		done
+	done
 }
 
 # Events ever recorded, summed over CPUs ("cpuN events M" in debugfs status).
@@ -69,6 +92,13 @@ scenario_run() {
 		return 1
 	fi
 	par=/sys/module/crashsafe_workload/parameters
+	hp_pid=
+	if [ "${ARG_hotplug:-0}" = 1 ]; then
+		rm -f /tmp/hp-stop /tmp/hp-cycles
+		wl_hotplug_loop /tmp/hp-stop /tmp/hp-cycles &
+		hp_pid=$!
+		wl_say "hotplug: cycling CPUs 1..$((CPUS - 1)) offline/online"
+	fi
 	waited=0
 	limit=$((secs + 120))
 	while [ "$(cat $par/done)" != 1 ]; do
@@ -79,6 +109,16 @@ scenario_run() {
 			return 1
 		fi
 	done
+	if [ -n "$hp_pid" ]; then
+		touch /tmp/hp-stop
+		wait "$hp_pid"
+		cycles=$(cat /tmp/hp-cycles 2>/dev/null || echo 0)
+		wl_say "hotplug: $cycles offline/online cycles, online now: $(cat /sys/devices/system/cpu/online)"
+		if [ "$cycles" -le 0 ]; then
+			wl_say "FAIL: no CPU went offline and online"
+			fail=1
+		fi
+	fi
 	calls=$(cat $par/calls)
 	errors=$(cat $par/errors)
 	cbs=$(cat $par/callbacks)
