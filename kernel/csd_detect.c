@@ -79,9 +79,12 @@ MODULE_PARM_DESC(fail_hooks, "tests: CS_HOOK_* bits whose hooks refuse to regist
 #define CS_PANIC_DELAY_NS (1000 * NSEC_PER_MSEC) /* report, then panic */
 #define CS_PASS_MIN_NS	(10 * NSEC_PER_MSEC)	/* between two passes */
 
-/* One tracked wait; key 0 is a free slot. Changed only with busy held. */
+/*
+ * One tracked wait. Its key (csd address, or cs_many_key()) is in the
+ * parallel array cs_keys, 0 for a free slot, so that the queue hook's
+ * probe reads 8 bytes per slot. Changed only with busy held.
+ */
 struct cs_wait {
-	unsigned long key;	/* csd address, or cs_many_key() */
 	atomic_t busy;		/* trylock: queue hook or check pass */
 	u16 src;		/* CPU that queued it (its ring has the queue) */
 	u16 dst;
@@ -102,6 +105,7 @@ struct cs_wait {
 };
 
 static struct cs_wait *cs_waits;
+static unsigned long *cs_keys;
 static unsigned int cs_waits_bits;
 static u64 *cs_many_gen;	/* per sender CPU: newest multi-CPU call */
 static u64 *cs_many_done;	/* per sender CPU: newest that returned */
@@ -147,10 +151,16 @@ unsigned int cs_csd_outstanding(int cpu)
 	if (!cs_waits)
 		return 0;
 	for (i = 0; i < (1U << cs_waits_bits); i++)
-		if (READ_ONCE(cs_waits[i].key) &&
+		if (READ_ONCE(cs_keys[i]) &&
 		    READ_ONCE(cs_waits[i].src) == cpu)
 			n++;
 	return n;
+}
+
+/* Any context: the key word of slot @w. */
+static unsigned long *cs_key(const struct cs_wait *w)
+{
+	return &cs_keys[w - cs_waits];
 }
 
 /* Any context, NMI included. */
@@ -183,14 +193,15 @@ static struct cs_wait *cs_wait_take(unsigned long key)
 	struct cs_wait *free = NULL;
 
 	for (i = 0; i < CS_PROBE; i++) {
-		struct cs_wait *w = &cs_waits[(h + i) & mask];
-		unsigned long k = READ_ONCE(w->key);
+		unsigned int j = (h + i) & mask;
+		unsigned long k = READ_ONCE(cs_keys[j]);
+		struct cs_wait *w = &cs_waits[j];
 
 		if (k == key) {
 			/* One writer per key: the csd lock serialises uses. */
 			if (!cs_wait_trylock(w))
 				return NULL;
-			if (w->key == key)
+			if (cs_keys[j] == key)
 				return w;
 			cs_wait_unlock(w);
 			break;
@@ -201,7 +212,7 @@ static struct cs_wait *cs_wait_take(unsigned long key)
 	for (; free; free = NULL) {
 		if (!cs_wait_trylock(free))
 			break;
-		if (!free->key)
+		if (!cs_keys[free - cs_waits])
 			return free;
 		cs_wait_unlock(free);
 	}
@@ -230,7 +241,7 @@ static void cs_wait_fill(struct cs_wait *w, unsigned long key, int src,
 			 int dst, unsigned long func, unsigned long info,
 			 unsigned long csd, unsigned long callsite)
 {
-	if (w->key == key)
+	if (*cs_key(w) == key)
 		cs_wait_resolved(w);	/* the csd was used again: over */
 	w->src = src;
 	w->dst = dst;
@@ -248,7 +259,7 @@ static void cs_wait_fill(struct cs_wait *w, unsigned long key, int src,
 	w->reported = 0;
 	w->many = 0;
 	w->cond = 0;
-	WRITE_ONCE(w->key, key);
+	WRITE_ONCE(*cs_key(w), key);
 }
 
 /*
@@ -539,7 +550,7 @@ static bool cs_many_pending(struct cs_wait *w)
 		for (i = 0; i < n && !any; i++) {
 			struct cs_wait *o = &cs_waits[i];
 
-			if (!READ_ONCE(o->key) || !o->many ||
+			if (!READ_ONCE(cs_keys[i]) || !o->many ||
 			    o->src != w->src || o->group != w->group)
 				continue;
 			cs_answered(o->dst, o->seq, sent, &weak, &strong);
@@ -758,7 +769,7 @@ static void cs_wait_check(struct cs_wait *w, u64 gap, u64 timeout_ns)
 {
 	if (cs_wait_over(w)) {
 		cs_wait_resolved(w);
-		WRITE_ONCE(w->key, 0);
+		WRITE_ONCE(*cs_key(w), 0);
 		return;
 	}
 	if (w->fresh)
@@ -772,7 +783,7 @@ static void cs_wait_check(struct cs_wait *w, u64 gap, u64 timeout_ns)
 		if (w->dst == raw_smp_processor_id())
 			return;
 		if (w->many && !cs_many_pending(w)) {
-			WRITE_ONCE(w->key, 0);	/* it ran the callback */
+			WRITE_ONCE(*cs_key(w), 0);	/* it ran the callback */
 			return;
 		}
 		cs_csd_report(w);
@@ -811,9 +822,9 @@ void cs_csd_check(u64 now_seq)
 	for (i = 0; i < n; i++) {
 		struct cs_wait *w = &cs_waits[i];
 
-		if (!READ_ONCE(w->key) || !cs_wait_trylock(w))
+		if (!READ_ONCE(cs_keys[i]) || !cs_wait_trylock(w))
 			continue;
-		if (w->key)
+		if (cs_keys[i])
 			cs_wait_check(w, gap, timeout_ns);
 		cs_wait_unlock(w);
 	}
@@ -860,11 +871,12 @@ int cs_detect_init(void)
 
 	cs_waits_bits = ilog2(n);
 	cs_waits = kvcalloc(n, sizeof(*cs_waits), GFP_KERNEL);
+	cs_keys = kvcalloc(n, sizeof(*cs_keys), GFP_KERNEL);
 	cs_many_gen = kcalloc(nr_cpu_ids, sizeof(u64), GFP_KERNEL);
 	cs_many_done = kcalloc(nr_cpu_ids, sizeof(u64), GFP_KERNEL);
 	cs_rep_ev = kcalloc(CS_REPORT_EV, sizeof(*cs_rep_ev), GFP_KERNEL);
 	cs_scratch = kzalloc(sizeof(*cs_scratch), GFP_KERNEL);
-	if (!cs_waits || !cs_many_gen || !cs_many_done || !cs_rep_ev ||
+	if (!cs_waits || !cs_keys || !cs_many_gen || !cs_many_done || !cs_rep_ev ||
 	    !cs_scratch) {
 		ret = -ENOMEM;
 		goto fail;
@@ -883,7 +895,7 @@ int cs_detect_init(void)
 		cs_poll_state = ret;
 	}
 	pr_info("CSD wait table: %u slots (%zu bytes)\n", n,
-		n * sizeof(*cs_waits));
+		n * (sizeof(*cs_waits) + sizeof(*cs_keys)));
 	return 0;
 fail:
 	cs_detect_exit();
@@ -898,6 +910,8 @@ void cs_detect_exit(void)
 	cs_poll_state = -1;
 	/* Hooks and heartbeat are gone (main.c order): nothing runs a pass. */
 	kvfree(cs_waits);
+	kvfree(cs_keys);
+	cs_keys = NULL;
 	kfree(cs_many_gen);
 	kfree(cs_many_done);
 	kfree(cs_rep_ev);

@@ -16,6 +16,10 @@
 #                     hotplug_gap=S seconds, default 1), and print the
 #                     number of offline/online cycles: a sender or waiter
 #                     leaving its CPU must not produce a report
+#   --arg stall_ms=N  halfway through, stop every CPU with irqs off for N ms
+#                     (crashsafe_workload stall_ms: what a VM paused from
+#                     its monitor and resumed looks like from inside, the
+#                     clocks having moved on); no report may follow
 SCENARIO_NOCRASH=1
 SCENARIO_TIMEOUT=$((${ARG_seconds:-300} + ${ARG_idle:-15} + 300))
 SCENARIO_CMDLINE=""
@@ -87,7 +91,7 @@ scenario_run() {
 	ev0=$(wl_total_events)
 	wl_say "running crashsafe_workload for $secs s on $CPUS cpus, $nthr thread(s) per cpu"
 	if ! insmod "$MODDIR/crashsafe_workload.ko" duration_s="$secs" \
-		nthreads="$nthr" stat_interval_s=30; then
+		nthreads="$nthr" stat_interval_s=30 stall_ms="${ARG_stall_ms:-0}"; then
 		wl_say "FAIL: insmod crashsafe_workload.ko"
 		return 1
 	fi
@@ -116,6 +120,13 @@ scenario_run() {
 		wl_say "hotplug: $cycles offline/online cycles, online now: $(cat /sys/devices/system/cpu/online)"
 		if [ "$cycles" -le 0 ]; then
 			wl_say "FAIL: no CPU went offline and online"
+			fail=1
+		fi
+	fi
+	if [ "${ARG_stall_ms:-0}" != 0 ]; then
+		wl_say "stall: every CPU stopped for $(cat $par/stalled_ms) ms (asked ${ARG_stall_ms} ms)"
+		if [ "$(cat $par/stalled_ms)" -lt "$ARG_stall_ms" ]; then
+			wl_say "FAIL: the stall was shorter than asked"
 			fail=1
 		fi
 	fi
