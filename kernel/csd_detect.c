@@ -113,6 +113,7 @@ static struct cs_event *cs_rep_ev;	/* report scratch, pass held */
 static struct cs_capture *cs_scratch;	/* capture without a hang slot */
 static atomic_t cs_pass_busy = ATOMIC_INIT(0);
 static u64 cs_pass_last;	/* monotonic ns of the last pass */
+static u64 cs_pass_no;		/* passes made */
 static atomic_t cs_hang_ids = ATOMIC_INIT(0);
 static atomic_t cs_untracked = ATOMIC_INIT(0);
 static bool cs_detect_ready;
@@ -135,12 +136,19 @@ void __weak cs_record_set_hooks(u32 wanted, u32 live)
 {
 }
 
-/* Process context: per kind, as cs_record_set_hooks(). */
+/*
+ * Process context: a kind is live when every hook of it is, whichever
+ * backend installed them (6.1: the flush's end comes from a kprobe and
+ * from a tracepoint), so failures accumulate over the calls of one load.
+ */
 void cs_csd_set_hooks(u32 wanted, u32 live)
 {
+	static u32 failed;
+
+	failed |= wanted & ~live;
 	cs_hooks_wanted |= wanted;
-	WRITE_ONCE(cs_hooks_live, (cs_hooks_live & ~wanted) | (live & wanted));
-	cs_record_set_hooks(wanted, live);
+	WRITE_ONCE(cs_hooks_live, cs_hooks_wanted & ~failed);
+	cs_record_set_hooks(wanted, wanted & ~failed);
 }
 
 /* Any context: racy snapshot for debugfs. */
@@ -539,13 +547,15 @@ static void cs_answered(int dst, u64 after, u64 sent, bool *weak,
  */
 static bool cs_many_pending(struct cs_wait *w)
 {
-	static u64 any_group, any_src = ~0ULL;
+	static u64 any_group, any_src = ~0ULL, any_pass;
 	static bool any;
 	unsigned int i, n = 1U << cs_waits_bits;
 	u64 sent = cs_sent_after(w->src, w->seq, -1);
 	bool weak, strong;
 
-	if (any_src != w->src || any_group != w->group) {
+	/* Once per group and pass: the rings move on between passes. */
+	if (any_src != w->src || any_group != w->group ||
+	    any_pass != cs_pass_no) {
 		any = false;
 		for (i = 0; i < n && !any; i++) {
 			struct cs_wait *o = &cs_waits[i];
@@ -560,6 +570,7 @@ static bool cs_many_pending(struct cs_wait *w)
 		}
 		any_src = w->src;
 		any_group = w->group;
+		any_pass = cs_pass_no;
 	}
 	cs_answered(w->dst, w->seq, sent, &weak, &strong);
 	if (w->cond && !cs_sent_after(w->src, w->seq, w->dst))
@@ -818,6 +829,7 @@ void cs_csd_check(u64 now_seq)
 	/* Backward: nothing elapsed. Pause: at most half the timeout. */
 	gap = last && now > last ? min(now - last, timeout_ns / 2) : 0;
 	cs_pass_last = now;
+	cs_pass_no++;
 	n = 1U << cs_waits_bits;
 	for (i = 0; i < n; i++) {
 		struct cs_wait *w = &cs_waits[i];

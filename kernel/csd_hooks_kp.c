@@ -13,7 +13,9 @@
  *   smp_ops.send_call_func_single_ipi(cpu)     ipi
  *   smp_ops.send_call_func_ipi(mask)           ping + ipi per target
  *   __flush_smp_call_function_queue() entry    handle (IRQ) / idle (task)
- *   __flush_smp_call_function_queue() return   hdlend
+ *   flush_smp_call_function_queue() return     hdlend of an idle flush
+ *   (irq_vectors:call_function{,_single}_exit, csd_hooks_tp.c: hdlend of
+ *   a flush in the IPI handler)
  *
  * smp_call_function_single() needs no probe of its own: its csd (on the
  * caller's stack when it waits) reaches generic_exec_single(), and the
@@ -21,9 +23,13 @@
  * whatever smp_ops points to (native_send_call_func_* on bare metal and
  * KVM, other functions on Xen), not fixed names.
  *
- * Return probes left: smp_call_function_many_cond (6.1 keeps its csds in
- * the static cfd_data, out of the hooks' sight) and the queue flush; both
- * replace a return address while the function runs (see README).
+ * Return probes replace a return address on the stack while the function
+ * runs, and crash/drgn then cannot unwind past it in a dump. None sits
+ * where a CPU hangs in a callback from the IPI handler (the flush's end
+ * there comes from the exit tracepoint). Two are left: the idle-loop
+ * flush wrapper, and smp_call_function_many_cond (6.1 keeps its csds in
+ * the static cfd_data, out of the hooks' sight, so its wait is tracked
+ * from entry to return).
  *
  * Handlers may run in any context, NMI included.
  */
@@ -178,13 +184,13 @@ static int notrace cs_kp_ipi_mask(struct kprobe *p, struct pt_regs *regs)
 /* Hard-IRQ or idle/task context with irqs off: queue flush starts. */
 static int notrace cs_kp_flush(struct kprobe *p, struct pt_regs *regs)
 {
-	/* No callsite: the kretprobe below has replaced the return address. */
+	/* No callsite: the caller is the IPI handler or the idle loop. */
 	cs_event(in_hardirq() ? CS_EV_HANDLE : CS_EV_IDLE, CS_NO_CPU,
 		 raw_smp_processor_id(), 0, 0, 0, 0);
 	return 0;
 }
 
-/* Same context as cs_kp_flush: queue flush done. */
+/* Idle task, irqs off: the idle loop's queue flush is done. */
 static int notrace cs_kp_flush_ret(struct kretprobe_instance *ri,
 				   struct pt_regs *regs)
 {
@@ -211,7 +217,7 @@ static bool cs_kp_ok[ARRAY_SIZE(cs_kps)];
 
 static struct kretprobe cs_krps[] = {
 	{
-		.kp.symbol_name = "__flush_smp_call_function_queue",
+		.kp.symbol_name = "flush_smp_call_function_queue",
 		.handler = cs_kp_flush_ret,
 	},
 	{

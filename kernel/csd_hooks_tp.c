@@ -118,6 +118,18 @@ static void notrace cs_tp_cf_entry(void *data, int vector)
 	cs_tp_leave();
 }
 
+/*
+ * Hard-IRQ context: irq_vectors:call_function{,_single}_exit, kprobe mode
+ * only (6.1): the end of the IPI handler's queue flush, without a return
+ * probe on the flush.
+ */
+static void notrace cs_tp_cf_exit(void *data, int vector)
+{
+	cs_tp_enter();
+	cs_event(CS_EV_HDLEND, CS_NO_CPU, raw_smp_processor_id(), 0, 0, 0, 0);
+	cs_tp_leave();
+}
+
 /* Any context: sched:sched_wake_idle_without_ipi. */
 static void notrace cs_tp_noipi(void *data, int cpu)
 {
@@ -130,6 +142,7 @@ struct cs_tp_hook {
 	const char *name;
 	void *probe;
 	bool csd_mode_only;	/* only with the csd:/ipi: tracepoints */
+	bool kp_mode_only;	/* only without them (kprobes, 6.1) */
 	u32 kind;		/* CS_HOOK_* it gives evidence for */
 	struct tracepoint *tp;
 };
@@ -138,14 +151,16 @@ struct cs_tp_hook {
 #define CS_TP_QUEUE (CS_HOOK_CSD_QUEUE | CS_HOOK_SINGLE_WAIT | CS_HOOK_MANY_WAIT)
 
 static struct cs_tp_hook cs_tp_hooks[] = {
-	{ "csd_queue_cpu",	cs_tp_csd_queue,	true,	CS_TP_QUEUE },
-	{ "ipi_send_cpu",	cs_tp_ipi_send_cpu,	true,	CS_HOOK_IPI_SEND },
-	{ "ipi_send_cpumask",	cs_tp_ipi_send_mask,	true,	CS_HOOK_IPI_SEND },
-	{ "csd_function_entry",	cs_tp_csd_entry,	true,	CS_HOOK_CSD_ENTRY_EXIT },
-	{ "csd_function_exit",	cs_tp_csd_exit,		true,	CS_HOOK_CSD_ENTRY_EXIT },
-	{ "call_function_entry", cs_tp_cf_entry,	false,	CS_HOOK_CALLFUNC_VECTOR },
-	{ "call_function_single_entry", cs_tp_cf_entry,	false,	CS_HOOK_CALLFUNC_VECTOR },
-	{ "sched_wake_idle_without_ipi", cs_tp_noipi,	false,	CS_HOOK_IDLE_NOIPI },
+	{ "csd_queue_cpu",	cs_tp_csd_queue,	true, false, CS_TP_QUEUE },
+	{ "ipi_send_cpu",	cs_tp_ipi_send_cpu,	true, false, CS_HOOK_IPI_SEND },
+	{ "ipi_send_cpumask",	cs_tp_ipi_send_mask,	true, false, CS_HOOK_IPI_SEND },
+	{ "csd_function_entry",	cs_tp_csd_entry,	true, false, CS_HOOK_CSD_ENTRY_EXIT },
+	{ "csd_function_exit",	cs_tp_csd_exit,		true, false, CS_HOOK_CSD_ENTRY_EXIT },
+	{ "call_function_entry", cs_tp_cf_entry,	false, false, CS_HOOK_CALLFUNC_VECTOR },
+	{ "call_function_single_entry", cs_tp_cf_entry,	false, false, CS_HOOK_CALLFUNC_VECTOR },
+	{ "call_function_exit",	cs_tp_cf_exit,		false, true, CS_HOOK_CSD_ENTRY_EXIT },
+	{ "call_function_single_exit", cs_tp_cf_exit,	false, true, CS_HOOK_CSD_ENTRY_EXIT },
+	{ "sched_wake_idle_without_ipi", cs_tp_noipi,	false, false, CS_HOOK_IDLE_NOIPI },
 };
 
 static bool cs_use_kprobes;
@@ -174,7 +189,8 @@ int cs_hooks_init(void)
 		struct cs_tp_hook *h = &cs_tp_hooks[i];
 		struct tracepoint *tp;
 
-		if (h->csd_mode_only && !csd_mode)
+		if ((h->csd_mode_only && !csd_mode) ||
+		    (h->kp_mode_only && csd_mode))
 			continue;
 		wanted |= h->kind;
 		tp = cs_tracepoint_find(h->name);
