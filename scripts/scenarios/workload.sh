@@ -16,6 +16,8 @@
 #                     hotplug_gap=S seconds, default 1), and print the
 #                     number of offline/online cycles: a sender or waiter
 #                     leaving its CPU must not produce a report
+#   --arg csd_timeout_ms=N, --arg hardlockup_thresh_ms=N: crashsafe.ko's
+#                     thresholds (defaults 5000, 10000)
 #   --arg stall_ms=N  halfway through, stop every CPU with irqs off for N ms
 #                     (crashsafe_workload stall_ms: what a VM paused from
 #                     its monitor and resumed looks like from inside, the
@@ -25,7 +27,9 @@ SCENARIO_TIMEOUT=$((${ARG_seconds:-300} + ${ARG_idle:-15} + 300))
 SCENARIO_CMDLINE=""
 
 scenario_params() {
-	echo "panic_on_csd_hang=1 panic_on_hardlockup=1"
+	echo "panic_on_csd_hang=1 panic_on_hardlockup=1" \
+		${ARG_csd_timeout_ms:+csd_timeout_ms=$ARG_csd_timeout_ms} \
+		${ARG_hardlockup_thresh_ms:+hardlockup_thresh_ms=$ARG_hardlockup_thresh_ms}
 }
 
 # Lines that must never appear on a healthy system.
