@@ -5,8 +5,12 @@
 # "panic" for CPU 0 and "ipi" for the others, and the dump is complete
 # (one NT_PRSTATUS note per online CPU in an ELF copy of /proc/vmcore).
 #   tests/e2e/test_hotplug_crash.sh 6.12|6.1 [CPUS (3)] [SECONDS (30)]
-# Environment: E2E_OUT (result dir).
+# Environment: E2E_OUT (result dir), QEMU_CPU ("qemu64,-cx16" as in
+# test_healthy.sh: QEMU 7.2 TCG corrupts EFLAGS after the guest's
+# cmpxchg16b under this IPI load; a run with cx16 died of a double fault
+# in __kmalloc_node with EFLAGS = low bits of RAX).
 set -uo pipefail
+export QEMU_CPU=${QEMU_CPU:-qemu64,-cx16}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 k=${1:?usage: test_hotplug_crash.sh 6.12|6.1 [CPUS] [SECONDS]}
 cpus=${2:-3}
