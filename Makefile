@@ -92,6 +92,7 @@ test:
 	echo "[test] all passed"
 
 test-unit:
+	@tests/unit/test_percpu_size.sh
 	@if [ -f userspace/Makefile ] && $(MAKE) -s -n -C userspace test >/dev/null 2>&1; then \
 		$(MAKE) -C userspace test; \
 	else \

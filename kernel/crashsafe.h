@@ -71,7 +71,7 @@ void cs_detect_exit(void);
 /* Hard-IRQ context: sender side bookkeeping of a queued csd. */
 void cs_csd_track(int dst, unsigned long func, unsigned long info,
 		  unsigned long csd, unsigned long callsite);
-/* Hard-IRQ context (heartbeat hrtimer): check this CPU's outstanding csds. */
+/* Hard-IRQ context (heartbeat/poll hrtimer, any CPU): check every tracked wait. */
 void cs_csd_check(u64 now_seq);
 
 /* modtable.c */

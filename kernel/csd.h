@@ -30,11 +30,11 @@ const char *cs_event_name(unsigned int type);
 #define CS_CSD_FUNC_OFF		16
 #define CS_CSD_INFO_OFF		24
 
-/* csd_detect.c: calls tracked from entry to return (kretprobe, 6.1) */
-u64 cs_csd_track_call(int dst, unsigned long func, unsigned long info,
-		      unsigned long callsite, int *cpu, unsigned int *slot);
-void cs_csd_call_done(int cpu, unsigned int slot, u64 gen);
-/* csd_detect.c: smp_call_function_many_cond(SCF_WAIT), per target (6.1) */
+/*
+ * csd_detect.c: smp_call_function_many_cond(SCF_WAIT) on 6.1, whose
+ * per-target csds the hooks cannot see: every remote target is tracked
+ * until the call returns (no limit on the number of targets).
+ */
 struct cpumask;
 u64 cs_csd_track_many(const struct cpumask *mask, unsigned long func,
 		      unsigned long info, unsigned long callsite, bool cond);
@@ -42,6 +42,16 @@ void cs_csd_many_done(int cpu, u64 group);
 
 /* csd_detect.c: number of hangs detected so far, for debugfs status */
 unsigned int cs_csd_hang_count(void);
+/* csd_detect.c: waits queued by @cpu that are tracked now (debugfs) */
 unsigned int cs_csd_outstanding(int cpu);
+
+/*
+ * Process context: the CSD hook backends say which kinds they tried
+ * (@wanted) and which work (@live); recorded (cs_record_set_hooks) and
+ * kept for the verdicts. A kind listed in the module parameter
+ * fail_hooks (CS_HOOK_* bits, for tests) is refused registration.
+ */
+void cs_csd_set_hooks(u32 wanted, u32 live);
+bool cs_hook_forced_fail(u32 kind);
 
 #endif /* _CRASHSAFE_CSD_H */

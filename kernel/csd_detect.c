@@ -2,32 +2,51 @@
 /*
  * Non-responsive CSD detection.
  *
- * The sending CPU records every csd it queues (cs_csd_track(), from the
- * queue hook) in a small per-CPU table that only it writes. Its heartbeat
- * hrtimer calls cs_csd_check(), which still fires while the sender spins
- * in csd_lock_wait() (interrupts on, preemption off): a csd still locked
- * with the same func after csd_timeout_ms is reported once, with the
- * target's state captured by NMI, the verdict, and the relevant ring
- * entries, into the crash record and the NMI-safe log. With
- * panic_on_csd_hang the report ends in panic(), so kdump catches it.
+ * A wait belongs to its csd, not to a CPU: every csd queued with a lock
+ * (SYNC and ASYNC types) is entered, keyed by its address, in one table
+ * allocated at load (nr_cpu_ids * CS_WAITS_PER_CPU slots, open addressing).
+ * Whether the wait is still on is read from the csd itself: CSD_FLAG_LOCK
+ * in csd->node.u_flags, with the same func and info. So a waiter that
+ * migrates (7.x waits with preemption on), a sender that goes offline, or
+ * a csd queued again from another CPU never leaves a stale entry behind:
+ * a re-queue refills the csd's slot, and a wait that ended anywhere is
+ * dropped at the next check, never reported.
+ *
+ * Checks run in check passes, from every CPU's heartbeat (or csd_poll_ms
+ * timer), one pass at a time (a trylock) and at most one per
+ * CS_PASS_MIN_MS. Waits are measured on one clock, the monotonic fast
+ * clock, and only as the sum of the gaps between passes, each gap capped
+ * (cs_gap_cap_ns): a clock that goes backward adds nothing (as
+ * kernel/smp.c's csd_lock_wait_toolong() restarts its measurement), and
+ * a paused VM (every CPU stopped, then resumed) adds at most one cap,
+ * less than csd_timeout_ms, so it cannot produce a report.
  *
  * Waits whose csds are invisible to the hooks (6.1: the per-CPU csds of
  * smp_call_function_many_cond() live in the static cfd_data) are tracked
- * from the call's entry to its return, one slot per target sharing a
- * group id. At the timeout the targets that provably have not answered
+ * from the call's entry to its return, one entry per remote target (no
+ * limit) under a synthetic odd key (sender, target) that no csd address
+ * can have. At the timeout the targets that provably have not answered
  * (no end of a queue flush on them since the call started) are reported;
  * the others ran the callback and are dropped without a report.
+ *
+ * A report captures the target by NMI, decides the verdict from the rings
+ * (only from hooks that were live), logs it to the NMI-safe log and the
+ * crash record; with panic_on_csd_hang it ends in panic() a second later.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
 #include <linux/moduleparam.h>
-#include <linux/percpu.h>
 #include <linux/smp.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/hash.h>
+#include <linux/log2.h>
+#include <linux/cpuhotplug.h>
 #include <linux/irqflags.h>
 #include <linux/uaccess.h>
-#include <linux/math64.h>
 #include <linux/hrtimer.h>
+#include <linux/timekeeping.h>
 #include <linux/panic.h>
 #include <linux/kernel.h>
 #include <asm/processor-flags.h>
@@ -49,280 +68,270 @@ static unsigned int csd_poll_ms;
 module_param(csd_poll_ms, uint, 0444);
 MODULE_PARM_DESC(csd_poll_ms, "own per-CPU check timer period (ms), 0: heartbeat drives the checks");
 
-#define CS_TRACK_SLOTS	32
+static unsigned int fail_hooks;
+module_param(fail_hooks, uint, 0444);
+MODULE_PARM_DESC(fail_hooks, "tests: CS_HOOK_* bits whose hooks refuse to register");
+
+#define CS_WAITS_PER_CPU 32	/* table slots per possible CPU */
+#define CS_PROBE	32	/* slots looked at from a key's hash */
 #define CS_REPORT_EV	40	/* ring entries in one report */
 #define CS_REPORT_SIDE	8	/* newest relevant events per side */
-#define CS_PANIC_DELAY_MS 1000	/* report, then panic this much later */
-#define CS_MANY_TRACK_MAX 16	/* targets tracked per multi-CPU wait */
+#define CS_PANIC_DELAY_NS (1000 * NSEC_PER_MSEC) /* report, then panic */
+#define CS_PASS_MIN_NS	(10 * NSEC_PER_MSEC)	/* between two passes */
 
-struct cs_track {
-	unsigned long csd;
+/*
+ * One tracked wait. Its key (csd address, or cs_many_key()) is in the
+ * parallel array cs_keys, 0 for a free slot, so that the queue hook's
+ * probe reads 8 bytes per slot. Changed only with busy held.
+ */
+struct cs_wait {
+	atomic_t busy;		/* trylock: queue hook or check pass */
+	u16 src;		/* CPU that queued it (its ring has the queue) */
+	u16 dst;
+	unsigned long csd;	/* 0: a 6.1 multi-CPU target */
 	unsigned long func;
 	unsigned long info;
 	unsigned long callsite;
-	u64 seq;		/* when queued */
-	u64 waited;		/* ns waited when reported */
-	u64 panic_at;		/* seq to panic at, 0: no panic */
-	u64 gen;		/* unique per use of this slot */
-	u64 call_done;		/* == gen: the tracked call returned */
-	u64 group;		/* many: the multi-CPU wait this target is in */
+	u64 seq;		/* src's seq when queued (ring analysis) */
+	u64 waited;		/* ns, sum of the capped gaps between passes */
+	u64 reported_at;	/* waited when reported */
+	u64 group;		/* many: the sender's call number */
 	u32 id;			/* #N once reported */
 	int hang;		/* hang slot once reported, -1 none */
-	u16 dst;
-	u8 used;
+	u8 fresh;		/* no pass has seen it yet */
 	u8 reported;
-	u8 call;		/* tracked from the call (kretprobe), csd maybe 0 */
-	u8 many;		/* one target of a multi-CPU wait, csd 0 */
+	u8 many;
 	u8 cond;		/* many with cond_func: target maybe skipped */
 };
 
-struct cs_track_cpu {
-	struct cs_track t[CS_TRACK_SLOTS];
-	unsigned int next;
-	unsigned int busy;	/* table being changed on this CPU */
-	u64 gen_next;
-	u64 many_done;		/* newest multi-CPU wait group that returned */
-	struct cs_event ev[CS_REPORT_EV];
-	struct cs_capture scratch;
-};
-
-static DEFINE_PER_CPU(struct cs_track_cpu, cs_tracks);
+static struct cs_wait *cs_waits;
+static unsigned long *cs_keys;
+static unsigned int cs_waits_bits;
+static u64 *cs_many_gen;	/* per sender CPU: newest multi-CPU call */
+static u64 *cs_many_done;	/* per sender CPU: newest that returned */
+static struct cs_event *cs_rep_ev;	/* report scratch, pass held */
+static struct cs_capture *cs_scratch;	/* capture without a hang slot */
+static atomic_t cs_pass_busy = ATOMIC_INIT(0);
+static u64 cs_pass_last;	/* monotonic ns of the last pass */
+static u64 cs_pass_no;		/* passes made */
 static atomic_t cs_hang_ids = ATOMIC_INIT(0);
+static atomic_t cs_untracked = ATOMIC_INIT(0);
 static bool cs_detect_ready;
+static u32 cs_hooks_live;	/* CS_HOOK_* kinds live */
+static u32 cs_hooks_wanted;
 
 unsigned int cs_csd_hang_count(void)
 {
 	return atomic_read(&cs_hang_ids);
 }
 
+/* Process context. */
+bool cs_hook_forced_fail(u32 kind)
+{
+	return fail_hooks & kind;
+}
+
+/*
+ * Process context: a kind is live when every hook of it is, whichever
+ * backend installed them (6.1: the flush's end comes from a kprobe and
+ * from a tracepoint), so failures accumulate over the calls of one load.
+ */
+void cs_csd_set_hooks(u32 wanted, u32 live)
+{
+	static u32 failed;
+
+	failed |= wanted & ~live;
+	cs_hooks_wanted |= wanted;
+	WRITE_ONCE(cs_hooks_live, cs_hooks_wanted & ~failed);
+	cs_record_set_hooks(wanted, wanted & ~failed);
+}
+
 /* Any context: racy snapshot for debugfs. */
 unsigned int cs_csd_outstanding(int cpu)
 {
-	struct cs_track_cpu *tc = per_cpu_ptr(&cs_tracks, cpu);
 	unsigned int i, n = 0;
 
-	for (i = 0; i < CS_TRACK_SLOTS; i++)
-		n += READ_ONCE(tc->t[i].used);
+	if (!cs_waits)
+		return 0;
+	for (i = 0; i < (1U << cs_waits_bits); i++)
+		if (READ_ONCE(cs_keys[i]) &&
+		    READ_ONCE(cs_waits[i].src) == cpu)
+			n++;
 	return n;
 }
 
-/* Any context: TSC cycles to ns. */
-static u64 cs_cycles_to_ns(u64 cyc)
+/* Any context: the key word of slot @w. */
+static unsigned long *cs_key(const struct cs_wait *w)
 {
-	u32 khz = cs_root ? cs_root->tsc_khz : 0;
-
-	if (!khz)
-		return cyc;
-	return mul_u64_u32_div(cyc, 1000000, khz);
+	return &cs_keys[w - cs_waits];
 }
 
-/* IRQs off, tc->busy held: find or take a slot. */
-static struct cs_track *cs_track_slot(struct cs_track_cpu *tc,
-				      unsigned long csd)
+/* Any context, NMI included. */
+static bool cs_wait_trylock(struct cs_wait *w)
 {
-	struct cs_track *t = NULL;
-	unsigned int i;
+	return atomic_cmpxchg_acquire(&w->busy, 0, 1) == 0;
+}
 
-	for (i = 0; i < CS_TRACK_SLOTS; i++) {
-		struct cs_track *c = &tc->t[i];
+/* Any context. */
+static void cs_wait_unlock(struct cs_wait *w)
+{
+	atomic_set_release(&w->busy, 0);
+}
 
-		if (csd && c->used && c->csd == csd)
-			return c;
-		if (!c->used && !t)
-			t = c;
+/* A key no csd can have: csds are at least 8-byte aligned. */
+static unsigned long cs_many_key(int src, int dst)
+{
+	return ((unsigned long)dst << 32) | ((unsigned long)src << 1) | 1;
+}
+
+/*
+ * Any context: the slot of @key, or a free one, taken (busy held); NULL
+ * when the probe window is full or contended (the wait goes untracked:
+ * possibly a missed report, never a false one).
+ */
+static struct cs_wait *cs_wait_take(unsigned long key)
+{
+	unsigned int h = hash_long(key, cs_waits_bits), i;
+	unsigned int mask = (1U << cs_waits_bits) - 1;
+	struct cs_wait *free = NULL;
+
+	for (i = 0; i < CS_PROBE; i++) {
+		unsigned int j = (h + i) & mask;
+		unsigned long k = READ_ONCE(cs_keys[j]);
+		struct cs_wait *w = &cs_waits[j];
+
+		if (k == key) {
+			/* One writer per key: the csd lock serialises uses. */
+			if (!cs_wait_trylock(w))
+				return NULL;
+			if (cs_keys[j] == key)
+				return w;
+			cs_wait_unlock(w);
+			break;
+		}
+		if (!k && !free)
+			free = w;
 	}
-	if (t)
-		return t;
-	/* Full: evict round-robin, but never a reported stall. */
-	for (i = 0; i < CS_TRACK_SLOTS; i++) {
-		struct cs_track *c = &tc->t[tc->next++ % CS_TRACK_SLOTS];
-
-		if (!c->reported)
-			return c;
+	for (; free; free = NULL) {
+		if (!cs_wait_trylock(free))
+			break;
+		if (!cs_keys[free - cs_waits])
+			return free;
+		cs_wait_unlock(free);
 	}
+	atomic_inc(&cs_untracked);
 	return NULL;
 }
 
-static void cs_track_fill(struct cs_track_cpu *tc, struct cs_track *t,
-			  int dst, unsigned long func, unsigned long info,
-			  unsigned long csd, unsigned long callsite, bool call)
+/* Any context, slot held: a reported wait that is over. */
+static void cs_wait_resolved(struct cs_wait *w)
 {
-	t->csd = csd;
-	t->func = func;
-	t->info = info;
-	t->callsite = callsite;
-	t->seq = cs_seq_now();
-	t->dst = dst;
-	t->id = 0;
-	t->hang = -1;
-	t->reported = 0;
-	t->panic_at = 0;
-	t->call = call;
-	t->many = 0;
-	t->cond = 0;
-	t->group = 0;
-	t->gen = ++tc->gen_next;
-	WRITE_ONCE(t->used, 1);
-}
+	struct cs_csd_hang *h;
 
-/*
- * Any context: take this CPU's table with IRQs off. Kprobe handlers on
- * int3 look like NMI context, so nesting is caught with tc->busy: a nested
- * caller gets NULL and does nothing.
- */
-static struct cs_track_cpu *cs_track_claim(unsigned long *flags)
-{
-	struct cs_track_cpu *tc;
-
-	local_irq_save(*flags);
-	tc = this_cpu_ptr(&cs_tracks);
-	if (tc->busy) {
-		local_irq_restore(*flags);
-		return NULL;
+	if (!w->reported)
+		return;
+	h = w->hang >= 0 ? cs_hang_slot(w->hang) : NULL;
+	if (h) {
+		h->flags |= CS_HANG_RESOLVED;
+		h->check = CS_SEAL(h, struct cs_csd_hang);
 	}
-	tc->busy = 1;
-	barrier();
-	return tc;
+	cs_log(KERN_ALERT "csd: CSD lock (#%u) released after %llu ns.\n", w->id,
+	       w->waited);
 }
 
-/* Any context: give back what cs_track_claim() took. */
-static void cs_track_release(struct cs_track_cpu *tc, unsigned long flags)
+/* Any context, slot held: (re)start the wait of @key; releases the slot. */
+static void cs_wait_fill(struct cs_wait *w, unsigned long key, int src,
+			 int dst, unsigned long func, unsigned long info,
+			 unsigned long csd, unsigned long callsite)
 {
-	barrier();
-	tc->busy = 0;
-	local_irq_restore(flags);
+	if (*cs_key(w) == key)
+		cs_wait_resolved(w);	/* the csd was used again: over */
+	w->src = src;
+	w->dst = dst;
+	w->csd = csd;
+	w->func = func;
+	w->info = info;
+	w->callsite = callsite;
+	w->seq = cs_seq_now();
+	w->waited = 0;
+	w->reported_at = 0;
+	w->group = 0;
+	w->id = 0;
+	w->hang = -1;
+	w->fresh = 1;
+	w->reported = 0;
+	w->many = 0;
+	w->cond = 0;
+	WRITE_ONCE(*cs_key(w), key);
 }
 
 /*
- * Any context: sender side, a csd was just queued (real NMIs never queue
- * SYNC/ASYNC csds; nesting is caught by cs_track_claim()).
+ * Any context: sender side, a locked csd was just queued from this CPU
+ * (real NMIs never queue SYNC/ASYNC csds). The csd lock is held and
+ * func/info are set, so the wait is on until the lock flag clears.
  */
 void cs_csd_track(int dst, unsigned long func, unsigned long info,
 		  unsigned long csd, unsigned long callsite)
 {
-	struct cs_track_cpu *tc;
-	struct cs_track *t;
-	unsigned long flags;
-	unsigned int i;
+	struct cs_wait *w;
 
-	if (!READ_ONCE(cs_detect_ready))
+	if (!READ_ONCE(cs_detect_ready) || !csd)
 		return;
-	tc = cs_track_claim(&flags);
-	if (!tc)
+	w = cs_wait_take(csd);
+	if (!w)
 		return;
-	/* The queue of a call already tracked at its entry: add the csd. */
-	for (i = 0; i < CS_TRACK_SLOTS; i++) {
-		t = &tc->t[i];
-		if (t->used && t->call && !t->many && !t->csd &&
-		    t->func == func && t->dst == dst) {
-			t->csd = csd;
-			if (!t->callsite)
-				t->callsite = callsite;
-			goto done;
-		}
-	}
-	t = cs_track_slot(tc, csd);
-	if (t)
-		cs_track_fill(tc, t, dst, func, info, csd, callsite, false);
-done:
-	cs_track_release(tc, flags);
-}
-
-/*
- * Any context: a waiting call (smp_call_function_single(wait)) starts on
- * this CPU; the csd is not known (yet). Returns a token for
- * cs_csd_call_done(), 0 if not tracked.
- */
-u64 cs_csd_track_call(int dst, unsigned long func, unsigned long info,
-		      unsigned long callsite, int *cpu, unsigned int *slot)
-{
-	struct cs_track_cpu *tc;
-	struct cs_track *t;
-	unsigned long flags;
-	u64 gen = 0;
-
-	if (!READ_ONCE(cs_detect_ready))
-		return 0;
-	tc = cs_track_claim(&flags);
-	if (!tc)
-		return 0;
-	t = cs_track_slot(tc, 0);
-	if (t) {
-		cs_track_fill(tc, t, dst, func, info, 0, callsite, true);
-		gen = t->gen;
-		*cpu = smp_processor_id();
-		*slot = t - tc->t;
-	}
-	cs_track_release(tc, flags);
-	return gen;
-}
-
-/* Any context, any CPU: the call tracked as (@cpu, @slot, @gen) returned. */
-void cs_csd_call_done(int cpu, unsigned int slot, u64 gen)
-{
-	if (slot < CS_TRACK_SLOTS && cpu >= 0 && cpu < nr_cpu_ids)
-		WRITE_ONCE(per_cpu_ptr(&cs_tracks, cpu)->t[slot].call_done, gen);
+	cs_wait_fill(w, csd, raw_smp_processor_id(), dst, func, info, csd,
+		     callsite);
+	cs_wait_unlock(w);
 }
 
 /*
  * Any context (kretprobe entry on int3, preemption off): a multi-CPU
  * wait (smp_call_function_many_cond(SCF_WAIT)) starts on this CPU. Track
- * each remote online target of @mask, at most CS_MANY_TRACK_MAX, with
- * one seq and one group id. @cond: targets may be skipped by cond_func.
- * Returns the group id for cs_csd_many_done(), 0 if nothing is tracked.
+ * every remote online target of @mask. @cond: targets may be skipped by
+ * cond_func. Returns the call number for cs_csd_many_done(), 0 if nothing
+ * is tracked.
  */
 u64 cs_csd_track_many(const struct cpumask *mask, unsigned long func,
 		      unsigned long info, unsigned long callsite, bool cond)
 {
-	struct cs_track_cpu *tc;
+	int this = raw_smp_processor_id();
 	unsigned int cpu, n = 0;
-	unsigned long flags;
-	u64 group, seq;
-	int this;
+	u64 group;
 
 	if (!READ_ONCE(cs_detect_ready))
 		return 0;
-	tc = cs_track_claim(&flags);
-	if (!tc)
-		return 0;
-	this = smp_processor_id();
-	group = ++tc->gen_next;
-	seq = cs_seq_now();
+	group = ++cs_many_gen[this];
 	for_each_cpu_and(cpu, mask, cpu_online_mask) {
-		struct cs_track *t;
+		unsigned long key = cs_many_key(this, cpu);
+		struct cs_wait *w;
 
 		if (cpu == this)
 			continue;
-		if (n >= CS_MANY_TRACK_MAX)
-			break;
-		t = cs_track_slot(tc, 0);
-		if (!t)
-			break;
-		cs_track_fill(tc, t, cpu, func, info, 0, callsite, true);
-		t->seq = seq;	/* one wait: every target times out together */
-		t->many = 1;
-		t->cond = cond;
-		t->group = group;
+		w = cs_wait_take(key);
+		if (!w)
+			continue;
+		cs_wait_fill(w, key, this, cpu, func, info, 0, callsite);
+		w->many = 1;
+		w->cond = cond;
+		w->group = group;
+		cs_wait_unlock(w);
 		n++;
 	}
-	cs_track_release(tc, flags);
 	return n ? group : 0;
 }
 
 /*
  * Any context, any CPU (kretprobe return): the multi-CPU wait @group of
- * @cpu returned. Groups of one CPU never overlap (the caller keeps
- * preemption off), so the newest returned group id marks them all done.
+ * @cpu returned. Calls of one CPU never overlap (the caller keeps
+ * preemption off), so the newest returned number marks them all done.
  */
 void cs_csd_many_done(int cpu, u64 group)
 {
-	struct cs_track_cpu *tc;
-
 	if (cpu < 0 || cpu >= nr_cpu_ids)
 		return;
-	tc = per_cpu_ptr(&cs_tracks, cpu);
-	if (group > READ_ONCE(tc->many_done))
-		WRITE_ONCE(tc->many_done, group);
+	if (group > READ_ONCE(cs_many_done[cpu]))
+		WRITE_ONCE(cs_many_done[cpu], group);
 }
 
 /* Any context: read and validate ring entry @n of @r into @out. */
@@ -375,24 +384,24 @@ struct cs_analysis {
 	struct cs_event busy_ev;
 };
 
-/* Hard-IRQ context: add an event to the report selection, deduplicated. */
-static void cs_pick(struct cs_track_cpu *tc, unsigned int *nr,
+/* Hard-IRQ context, check pass held: add an event to the report selection, deduplicated. */
+static void cs_pick(unsigned int *nr,
 		    const struct cs_event *e)
 {
 	unsigned int i;
 
 	for (i = 0; i < *nr; i++)
-		if (tc->ev[i].seq == e->seq && tc->ev[i].cpu == e->cpu)
+		if (cs_rep_ev[i].seq == e->seq && cs_rep_ev[i].cpu == e->cpu)
 			return;
 	if (*nr < CS_REPORT_EV)
-		tc->ev[(*nr)++] = *e;
+		cs_rep_ev[(*nr)++] = *e;
 }
 
 /*
  * Hard-IRQ context: pick the newest relevant events of one side, each
  * with the event just before it in the same ring.
  */
-static void cs_pick_side(struct cs_track_cpu *tc, unsigned int *nr,
+static void cs_pick_side(unsigned int *nr,
 			 struct cs_ring *r, int peer, bool sender)
 {
 	u64 head = READ_ONCE(r->head), i, lim;
@@ -408,14 +417,14 @@ static void cs_pick_side(struct cs_track_cpu *tc, unsigned int *nr,
 			     !cs_is_receiver_ev(e.type))
 			continue;
 		got++;
-		cs_pick(tc, nr, &e);
+		cs_pick(nr, &e);
 		if (i < lim && cs_ring_get(r, head - i - 1, &prev))
-			cs_pick(tc, nr, &prev);
+			cs_pick(nr, &prev);
 	}
 }
 
 /* Hard-IRQ context: what the rings say about this request. */
-static void cs_analyse(struct cs_track *t, int src, struct cs_analysis *a)
+static void cs_analyse(struct cs_wait *t, int src, struct cs_analysis *a)
 {
 	struct cs_ring *rs = cs_ring_of(src), *rd = cs_ring_of(t->dst);
 	bool seen_end = false;
@@ -523,58 +532,45 @@ static void cs_answered(int dst, u64 after, u64 sent, bool *weak,
 	}
 }
 
-static void cs_csd_report(struct cs_track *t, u64 now, u64 waited);
-
 /*
- * Hard-IRQ context, this CPU's table claimed: multi-CPU wait @group timed
- * out. Report the targets that have not answered, drop the others.
+ * Hard-IRQ context, check pass held: is target @w of a timed-out
+ * multi-CPU wait certainly or probably the one not answering? Targets
+ * that provably answered (a queue flush ended on them since the call
+ * started) are not; if none is certainly pending while the wait goes on,
+ * one flush may have ended before its target was queued: blame the
+ * targets without a whole flush since the IPI.
  */
-static void cs_many_eval(struct cs_track_cpu *tc, u64 group, u64 now)
+static bool cs_many_pending(struct cs_wait *w)
 {
-	bool weak[CS_TRACK_SLOTS], strong[CS_TRACK_SLOTS], any = false;
-	int src = smp_processor_id();
-	u64 after = 0, sent;
-	unsigned int i;
+	static u64 any_group, any_src = ~0ULL, any_pass;
+	static bool any;
+	unsigned int i, n = 1U << cs_waits_bits;
+	u64 sent = cs_sent_after(w->src, w->seq, -1);
+	bool weak, strong;
 
-	for (i = 0; i < CS_TRACK_SLOTS; i++) {
-		struct cs_track *t = &tc->t[i];
+	/* Once per group and pass: the rings move on between passes. */
+	if (any_src != w->src || any_group != w->group ||
+	    any_pass != cs_pass_no) {
+		any = false;
+		for (i = 0; i < n && !any; i++) {
+			struct cs_wait *o = &cs_waits[i];
 
-		if (t->used && t->many && t->group == group) {
-			after = t->seq;
-			break;
+			if (!READ_ONCE(cs_keys[i]) || !o->many ||
+			    o->src != w->src || o->group != w->group)
+				continue;
+			cs_answered(o->dst, o->seq, sent, &weak, &strong);
+			if (o->cond && !cs_sent_after(o->src, o->seq, o->dst))
+				weak = true;
+			any = !weak;
 		}
+		any_src = w->src;
+		any_group = w->group;
+		any_pass = cs_pass_no;
 	}
-	sent = cs_sent_after(src, after, -1);
-	for (i = 0; i < CS_TRACK_SLOTS; i++) {
-		struct cs_track *t = &tc->t[i];
-
-		weak[i] = true;
-		strong[i] = true;
-		if (!t->used || !t->many || t->group != group || t->reported)
-			continue;
-		cs_answered(t->dst, after, sent, &weak[i], &strong[i]);
-		/* cond_func may have skipped it: report only if sent to. */
-		if (t->cond && !cs_sent_after(src, after, t->dst))
-			weak[i] = strong[i] = true;
-		if (!weak[i])
-			any = true;
-	}
-	/*
-	 * Nobody is certainly pending, yet the wait goes on: one flush
-	 * may have ended before its target was queued. Blame the targets
-	 * without a whole flush since the IPI.
-	 */
-	for (i = 0; i < CS_TRACK_SLOTS; i++) {
-		struct cs_track *t = &tc->t[i];
-
-		if (!t->used || !t->many || t->group != group || t->reported)
-			continue;
-		if (any ? !weak[i] : !strong[i])
-			cs_csd_report(t, now, now > t->seq ?
-				      cs_cycles_to_ns(now - t->seq) : 0);
-		else
-			WRITE_ONCE(t->used, 0);	/* it ran the callback */
-	}
+	cs_answered(w->dst, w->seq, sent, &weak, &strong);
+	if (w->cond && !cs_sent_after(w->src, w->seq, w->dst))
+		return false;	/* cond_func skipped it: never sent to */
+	return any ? !weak : !strong;
 }
 
 static const char * const cs_verdict_names[] = {
@@ -586,12 +582,19 @@ static const char * const cs_verdict_names[] = {
 	[CS_VERDICT_BUSY_THIS]	= "busy_this",
 };
 
-/* Hard-IRQ context: decide, record, log and maybe panic. */
-static void cs_csd_report(struct cs_track *t, u64 now, u64 waited)
+/* Any context: were all hooks verdict @v is built from live? */
+static bool cs_verdict_allowed(u32 v)
 {
-	struct cs_track_cpu *tc = this_cpu_ptr(&cs_tracks);
-	int src = smp_processor_id(), dst = t->dst;
-	u64 irqs_off, qseq;
+	u32 need = cs_verdict_needs(v);
+
+	return (READ_ONCE(cs_hooks_live) & need) == need;
+}
+
+/* Hard-IRQ context, check pass and slot held: decide, record, log. */
+static void cs_csd_report(struct cs_wait *t)
+{
+	int src = t->src, dst = t->dst;
+	u64 irqs_off, qseq, now = cs_seq_now(), waited = t->waited;
 	struct cs_csd_hang *h;
 	struct cs_capture *cap;
 	struct cs_analysis a;
@@ -604,13 +607,14 @@ static void cs_csd_report(struct cs_track *t, u64 now, u64 waited)
 	id = atomic_inc_return(&cs_hang_ids);
 	t->id = id;
 	t->reported = 1;
+	t->reported_at = waited;
 	h = cs_hang_slot(id - 1);
 	if (h) {
 		t->hang = id - 1;
 		memset(h, 0, sizeof(*h));
 		cap = &h->target;
 	} else {
-		cap = &tc->scratch;
+		cap = cs_scratch;
 		memset(cap, 0, sizeof(*cap));
 	}
 	cs_nmi_capture(dst, cap, 10000);
@@ -631,7 +635,8 @@ static void cs_csd_report(struct cs_track *t, u64 now, u64 waited)
 			on = true;
 	}
 
-	if (a.busy) {
+	/* Each verdict only from hooks that were live (cs_verdict_needs). */
+	if (a.busy && cs_verdict_allowed(CS_VERDICT_BUSY_PRIOR)) {
 		prior = a.busy_ev.func;
 		if ((a.busy_ev.csd && a.busy_ev.csd == t->csd) ||
 		    (!a.busy_ev.csd && a.busy_ev.seq > qseq))
@@ -641,9 +646,11 @@ static void cs_csd_report(struct cs_track *t, u64 now, u64 waited)
 		verdict = state;
 	} else if (off) {
 		verdict = CS_VERDICT_IRQS_OFF;
-	} else if (a.ipi_seq && a.gotipi_seq < a.ipi_seq && on) {
+	} else if (a.ipi_seq && a.gotipi_seq < a.ipi_seq && on &&
+		   cs_verdict_allowed(CS_VERDICT_LOST_IPI)) {
 		verdict = CS_VERDICT_LOST_IPI;
-	} else if (a.queue_seq && !a.ipi_seq) {
+	} else if (a.queue_seq && !a.ipi_seq &&
+		   cs_verdict_allowed(CS_VERDICT_NOIPI)) {
 		verdict = CS_VERDICT_NOIPI;
 	} else {
 		verdict = CS_VERDICT_UNKNOWN;
@@ -692,6 +699,9 @@ static void cs_csd_report(struct cs_track *t, u64 now, u64 waited)
 		       "no capture",
 		       a.ipi_seq ? "sent" : "not sent",
 		       a.gotipi_seq > qseq ? "since" : "none since");
+	if ((READ_ONCE(cs_hooks_live) & cs_hooks_wanted) != cs_hooks_wanted)
+		cs_log(KERN_ALERT "csd: CSD lock (#%u) hooks live 0x%x of 0x%x: verdicts needing the others not given\n",
+		       id, READ_ONCE(cs_hooks_live), cs_hooks_wanted);
 	if (cap->flags & CS_CAP_VALID)
 		cs_log(KERN_ALERT "csd: CPU#%d RIP %pS flags 0x%llx\n", dst,
 		       (void *)(unsigned long)cap->regs.ip,
@@ -699,20 +709,20 @@ static void cs_csd_report(struct cs_track *t, u64 now, u64 waited)
 
 	r = cs_ring_of(src);
 	if (r)
-		cs_pick_side(tc, &nr, r, dst, true);
+		cs_pick_side(&nr, r, dst, true);
 	r = cs_ring_of(dst);
 	if (r)
-		cs_pick_side(tc, &nr, r, dst, false);
+		cs_pick_side(&nr, r, dst, false);
 	/* Insertion sort by seq: nr is small. */
 	for (i = 1; i < nr; i++) {
-		struct cs_event k = tc->ev[i];
+		struct cs_event k = cs_rep_ev[i];
 
-		for (j = i; j > 0 && tc->ev[j - 1].seq > k.seq; j--)
-			tc->ev[j] = tc->ev[j - 1];
-		tc->ev[j] = k;
+		for (j = i; j > 0 && cs_rep_ev[j - 1].seq > k.seq; j--)
+			cs_rep_ev[j] = cs_rep_ev[j - 1];
+		cs_rep_ev[j] = k;
 	}
 	for (i = 0; i < nr; i++) {
-		struct cs_event *e = &tc->ev[i];
+		struct cs_event *e = &cs_rep_ev[i];
 
 		if (e->func)
 			cs_log(KERN_ALERT "csd: cnt(%llx): %04x->%04x %s %ps\n",
@@ -723,18 +733,10 @@ static void cs_csd_report(struct cs_track *t, u64 now, u64 waited)
 			       e->src, e->dst, cs_event_name(e->type));
 	}
 	cs_log(KERN_ALERT "csd: cnt now: %llx\n", now);
-
-	t->waited = waited;
-	if (READ_ONCE(panic_on_csd_hang)) {
-		u32 khz = cs_root->tsc_khz ? cs_root->tsc_khz : 1000000;
-
-		/* Give the log flusher a moment to put the report out. */
-		t->panic_at = now + (u64)khz * CS_PANIC_DELAY_MS;
-	}
 }
 
 /* Hard-IRQ context: mark the record and panic for a reported stall. */
-static void cs_csd_panic(struct cs_track *t)
+static void cs_csd_panic(struct cs_wait *t)
 {
 	struct cs_csd_hang *h = t->hang >= 0 ? cs_hang_slot(t->hang) : NULL;
 	struct cs_crash *crash = cs_crash_area();
@@ -748,117 +750,182 @@ static void cs_csd_panic(struct cs_track *t)
 		}
 	}
 	panic("csd: Detected non-responsive CSD lock (#%u) on CPU#%d, waiting %llu ns for CPU#%02d %pS(%ps).\n",
-	      t->id, smp_processor_id(), t->waited, t->dst, (void *)t->func,
+	      t->id, t->src, t->waited, t->dst, (void *)t->func,
 	      (void *)t->info);
 }
 
-/* Hard-IRQ context (heartbeat hrtimer): check this CPU's csds. */
+/* Any context: is the wait of @w over, wherever it ended? */
+static bool cs_wait_over(const struct cs_wait *w)
+{
+	unsigned long hdr[4];
+
+	if (w->many)
+		return READ_ONCE(cs_many_done[w->src]) >= w->group ||
+		       READ_ONCE(cs_many_gen[w->src]) > w->group;
+	if (copy_from_kernel_nofault(hdr, (void *)w->csd, sizeof(hdr)))
+		return true;
+	/* Unlocked, or the memory holds another request now. */
+	return !(hdr[CS_CSD_FLAGS_OFF / 8] & CSD_FLAG_LOCK) ||
+	       hdr[CS_CSD_FUNC_OFF / 8] != w->func ||
+	       hdr[CS_CSD_INFO_OFF / 8] != w->info;
+}
+
+/* Hard-IRQ context, pass and slot held: one wait, @gap ns later. */
+static void cs_wait_check(struct cs_wait *w, u64 gap, u64 timeout_ns)
+{
+	if (cs_wait_over(w)) {
+		cs_wait_resolved(w);
+		WRITE_ONCE(*cs_key(w), 0);
+		return;
+	}
+	if (w->fresh)
+		w->fresh = 0;	/* started within the gap: count from here */
+	else
+		w->waited += gap;
+	if (!w->reported) {
+		if (w->waited < timeout_ns)
+			return;
+		/* The target is alive if it runs this pass: let another CPU. */
+		if (w->dst == raw_smp_processor_id())
+			return;
+		if (w->many && !cs_many_pending(w)) {
+			WRITE_ONCE(*cs_key(w), 0);	/* it ran the callback */
+			return;
+		}
+		cs_csd_report(w);
+	} else if (READ_ONCE(panic_on_csd_hang) &&
+		   w->waited >= w->reported_at + CS_PANIC_DELAY_NS) {
+		cs_csd_panic(w);
+	}
+}
+
+/*
+ * Hard-IRQ context (heartbeat or poll hrtimer, any CPU): one check pass
+ * over every tracked wait, unless another CPU is in one or the last was
+ * less than CS_PASS_MIN_NS ago. @now_seq is not used: waits are measured
+ * on the monotonic clock only.
+ */
 void cs_csd_check(u64 now_seq)
 {
-	struct cs_track_cpu *tc;
-	u64 timeout_ns, now;
+	u64 now, last, gap, timeout_ns;
 	unsigned long flags;
-	unsigned int i;
+	unsigned int i, n;
 
 	if (!READ_ONCE(cs_detect_ready) || in_nmi())
 		return;
-	now = cs_seq_now();
-	if (now_seq > now)
-		now = now_seq;
+	local_irq_save(flags);
+	if (atomic_cmpxchg_acquire(&cs_pass_busy, 0, 1))
+		goto out_irq;
+	now = ktime_get_mono_fast_ns();
+	last = cs_pass_last;
+	if (last && now >= last && now - last < CS_PASS_MIN_NS)
+		goto out;
 	timeout_ns = (u64)READ_ONCE(csd_timeout_ms) * NSEC_PER_MSEC;
-	tc = cs_track_claim(&flags);
-	if (!tc)
-		return;
-	for (i = 0; i < CS_TRACK_SLOTS; i++) {
-		struct cs_track *t = &tc->t[i];
-		unsigned long hdr[3];
-		u64 waited;
+	/* Backward: nothing elapsed. Pause: at most half the timeout. */
+	gap = last && now > last ? min(now - last, timeout_ns / 2) : 0;
+	cs_pass_last = now;
+	cs_pass_no++;
+	n = 1U << cs_waits_bits;
+	for (i = 0; i < n; i++) {
+		struct cs_wait *w = &cs_waits[i];
 
-		if (!t->used)
+		if (!READ_ONCE(cs_keys[i]) || !cs_wait_trylock(w))
 			continue;
-		waited = now > t->seq ? cs_cycles_to_ns(now - t->seq) : 0;
-		if ((t->call && !t->many &&
-		     READ_ONCE(t->call_done) == t->gen) ||
-		    (t->many && READ_ONCE(tc->many_done) >= t->group) ||
-		    (t->csd &&
-		     (copy_from_kernel_nofault(hdr, (void *)t->csd, sizeof(hdr)) ||
-		      !(hdr[CS_CSD_FLAGS_OFF / 8] & CSD_FLAG_LOCK) ||
-		      hdr[CS_CSD_FUNC_OFF / 8] != t->func))) {
-			/* Done (or the csd memory moved on). */
-			if (t->reported) {
-				struct cs_csd_hang *h = t->hang >= 0 ?
-					cs_hang_slot(t->hang) : NULL;
-
-				if (h) {
-					h->flags |= CS_HANG_RESOLVED;
-					h->check = CS_SEAL(h, struct cs_csd_hang);
-				}
-				cs_log(KERN_ALERT "csd: CSD lock (#%u) released after %llu ns.\n",
-				       t->id, waited);
-			}
-			WRITE_ONCE(t->used, 0);
-			continue;
-		}
-		if (!t->reported && waited >= timeout_ns) {
-			if (t->many)
-				cs_many_eval(tc, t->group, now);
-			else
-				cs_csd_report(t, now, waited);
-		} else if (t->reported && t->panic_at && now >= t->panic_at &&
-			 READ_ONCE(panic_on_csd_hang))
-			cs_csd_panic(t);
+		if (cs_keys[i])
+			cs_wait_check(w, gap, timeout_ns);
+		cs_wait_unlock(w);
 	}
-	cs_track_release(tc, flags);
+out:
+	atomic_set_release(&cs_pass_busy, 0);
+out_irq:
+	local_irq_restore(flags);
 }
 
 static DEFINE_PER_CPU(struct hrtimer, cs_poll_timer);
-static struct cpumask cs_poll_cpus;
+static int cs_poll_state = -1;	/* cpuhp dynamic state */
 
 /* Hard-IRQ context. */
 static enum hrtimer_restart cs_poll_fn(struct hrtimer *timer)
 {
-	cs_csd_check(cs_seq_now());
+	cs_csd_check(0);
 	hrtimer_forward_now(timer, ms_to_ktime(csd_poll_ms));
 	return HRTIMER_RESTART;
 }
 
-static void cs_poll_start(void *unused)
+/* cpuhp callback, runs on @cpu: its poll timer starts. */
+static int cs_poll_online(unsigned int cpu)
 {
-	struct hrtimer *t = this_cpu_ptr(&cs_poll_timer);
+	struct hrtimer *t = per_cpu_ptr(&cs_poll_timer, cpu);
 
 	cs_hrtimer_setup(t, cs_poll_fn, CLOCK_MONOTONIC,
 			 HRTIMER_MODE_REL_PINNED_HARD);
 	hrtimer_start(t, ms_to_ktime(csd_poll_ms), HRTIMER_MODE_REL_PINNED_HARD);
-	cpumask_set_cpu(smp_processor_id(), &cs_poll_cpus);
+	return 0;
+}
+
+/* cpuhp callback, runs on @cpu: its poll timer stops (no migration). */
+static int cs_poll_offline(unsigned int cpu)
+{
+	hrtimer_cancel(per_cpu_ptr(&cs_poll_timer, cpu));
+	return 0;
 }
 
 int cs_detect_init(void)
 {
-	int cpu;
+	unsigned int n = max_t(unsigned int, 256,
+			       roundup_pow_of_two(nr_cpu_ids * CS_WAITS_PER_CPU));
+	int ret;
 
-	for_each_possible_cpu(cpu) {
-		struct cs_track_cpu *tc = per_cpu_ptr(&cs_tracks, cpu);
-		int i;
-
-		for (i = 0; i < CS_TRACK_SLOTS; i++)
-			tc->t[i].hang = -1;
+	cs_waits_bits = ilog2(n);
+	cs_waits = kvcalloc(n, sizeof(*cs_waits), GFP_KERNEL);
+	cs_keys = kvcalloc(n, sizeof(*cs_keys), GFP_KERNEL);
+	cs_many_gen = kcalloc(nr_cpu_ids, sizeof(u64), GFP_KERNEL);
+	cs_many_done = kcalloc(nr_cpu_ids, sizeof(u64), GFP_KERNEL);
+	cs_rep_ev = kcalloc(CS_REPORT_EV, sizeof(*cs_rep_ev), GFP_KERNEL);
+	cs_scratch = kzalloc(sizeof(*cs_scratch), GFP_KERNEL);
+	if (!cs_waits || !cs_keys || !cs_many_gen || !cs_many_done || !cs_rep_ev ||
+	    !cs_scratch) {
+		ret = -ENOMEM;
+		goto fail;
 	}
 	cs_root->csd_timeout_ms = csd_timeout_ms;
 	cs_record_reseal();
 	WRITE_ONCE(cs_detect_ready, true);
-	if (csd_poll_ms)
-		on_each_cpu(cs_poll_start, NULL, 1);
+	if (csd_poll_ms) {
+		ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN,
+					"crashsafe/csd_poll:online",
+					cs_poll_online, cs_poll_offline);
+		if (ret < 0) {
+			WRITE_ONCE(cs_detect_ready, false);
+			goto fail;
+		}
+		cs_poll_state = ret;
+	}
+	pr_info("CSD wait table: %u slots (%zu bytes)\n", n,
+		n * (sizeof(*cs_waits) + sizeof(*cs_keys)));
 	return 0;
+fail:
+	cs_detect_exit();
+	return ret;
 }
 
 void cs_detect_exit(void)
 {
-	int cpu;
-
 	WRITE_ONCE(cs_detect_ready, false);
-	if (!csd_poll_ms)
-		return;
-	for_each_cpu(cpu, &cs_poll_cpus)
-		hrtimer_cancel(per_cpu_ptr(&cs_poll_timer, cpu));
-	cpumask_clear(&cs_poll_cpus);
+	if (cs_poll_state >= 0)
+		cpuhp_remove_state(cs_poll_state);
+	cs_poll_state = -1;
+	/* Hooks and heartbeat are gone (main.c order): nothing runs a pass. */
+	kvfree(cs_waits);
+	kvfree(cs_keys);
+	cs_keys = NULL;
+	kfree(cs_many_gen);
+	kfree(cs_many_done);
+	kfree(cs_rep_ev);
+	kfree(cs_scratch);
+	cs_waits = NULL;
+	cs_many_gen = NULL;
+	cs_many_done = NULL;
+	cs_rep_ev = NULL;
+	cs_scratch = NULL;
 }

@@ -7,14 +7,29 @@
  *   generic_exec_single(cpu, csd)             queue (+ tracking)
  *   __smp_call_single_queue(cpu, node)        queue (+ tracking) unless
  *                                             generic_exec_single had it
- *   smp_call_function_single() entry/return   tracking of waiting calls
  *   smp_call_function_many_cond() entry        queue per target (csd unknown)
  *                                              + tracking of waiting calls
  *   smp_call_function_many_cond() return       end of that tracking
- *   native_send_call_func_single_ipi(cpu)      ipi
- *   native_send_call_func_ipi(mask)            ping + ipi per target
+ *   smp_ops.send_call_func_single_ipi(cpu)     ipi
+ *   smp_ops.send_call_func_ipi(mask)           ping + ipi per target
  *   __flush_smp_call_function_queue() entry    handle (IRQ) / idle (task)
- *   __flush_smp_call_function_queue() return   hdlend
+ *   flush_smp_call_function_queue() return     hdlend of an idle flush
+ *   (irq_vectors:call_function{,_single}_exit, csd_hooks_tp.c: hdlend of
+ *   a flush in the IPI handler)
+ *
+ * smp_call_function_single() needs no probe of its own: its csd (on the
+ * caller's stack when it waits) reaches generic_exec_single(), and the
+ * wait is over when that csd's lock flag clears. The IPI senders are
+ * whatever smp_ops points to (native_send_call_func_* on bare metal and
+ * KVM, other functions on Xen), not fixed names.
+ *
+ * Return probes replace a return address on the stack while the function
+ * runs, and crash/drgn then cannot unwind past it in a dump. None sits
+ * where a CPU hangs in a callback from the IPI handler (the flush's end
+ * there comes from the exit tracepoint). Two are left: the idle-loop
+ * flush wrapper, and smp_call_function_many_cond (6.1 keeps its csds in
+ * the static cfd_data, out of the hooks' sight, so its wait is tracked
+ * from entry to return).
  *
  * Handlers may run in any context, NMI included.
  */
@@ -34,12 +49,6 @@
 
 /* The csd generic_exec_single() recorded, so its inner queue is not. */
 static DEFINE_PER_CPU(unsigned long, cs_kp_ges_csd);
-
-struct cs_kp_call {
-	u64 gen;
-	int cpu;
-	unsigned int slot;
-};
 
 struct cs_kp_many_call {
 	u64 group;
@@ -175,13 +184,13 @@ static int notrace cs_kp_ipi_mask(struct kprobe *p, struct pt_regs *regs)
 /* Hard-IRQ or idle/task context with irqs off: queue flush starts. */
 static int notrace cs_kp_flush(struct kprobe *p, struct pt_regs *regs)
 {
-	/* No callsite: the kretprobe below has replaced the return address. */
+	/* No callsite: the caller is the IPI handler or the idle loop. */
 	cs_event(in_hardirq() ? CS_EV_HANDLE : CS_EV_IDLE, CS_NO_CPU,
 		 raw_smp_processor_id(), 0, 0, 0, 0);
 	return 0;
 }
 
-/* Same context as cs_kp_flush: queue flush done. */
+/* Idle task, irqs off: the idle loop's queue flush is done. */
 static int notrace cs_kp_flush_ret(struct kretprobe_instance *ri,
 				   struct pt_regs *regs)
 {
@@ -189,52 +198,27 @@ static int notrace cs_kp_flush_ret(struct kretprobe_instance *ri,
 	return 0;
 }
 
-/* Task context: smp_call_function_single(cpu, func, info, wait) starts. */
-static int notrace cs_kp_scfs_entry(struct kretprobe_instance *ri,
-				    struct pt_regs *regs)
-{
-	struct cs_kp_call *c = (struct cs_kp_call *)ri->data;
-	int cpu = (int)regs->di;
-
-	c->gen = 0;
-	if (regs->cx && cpu != raw_smp_processor_id() &&
-	    (unsigned int)cpu < nr_cpu_ids)
-		c->gen = cs_csd_track_call(cpu, regs->si, regs->dx,
-					   cs_kp_retaddr(regs), &c->cpu,
-					   &c->slot);
-	return 0;
-}
-
-/* Task context: smp_call_function_single() returns. */
-static int notrace cs_kp_scfs_ret(struct kretprobe_instance *ri,
-				  struct pt_regs *regs)
-{
-	struct cs_kp_call *c = (struct cs_kp_call *)ri->data;
-
-	if (c->gen)
-		cs_csd_call_done(c->cpu, c->slot, c->gen);
-	return 0;
-}
+/* The hook kind (CS_HOOK_*) each probe gives evidence for. */
+#define CS_KP_QUEUE	(CS_HOOK_CSD_QUEUE | CS_HOOK_SINGLE_WAIT)
 
 static struct kprobe cs_kps[] = {
 	{ .symbol_name = "generic_exec_single", .pre_handler = cs_kp_ges },
 	{ .symbol_name = "__smp_call_single_queue", .pre_handler = cs_kp_queue },
-	{ .symbol_name = "native_send_call_func_single_ipi", .pre_handler = cs_kp_ipi },
-	{ .symbol_name = "native_send_call_func_ipi", .pre_handler = cs_kp_ipi_mask },
+	/* .addr from smp_ops at init */
+	{ .pre_handler = cs_kp_ipi },
+	{ .pre_handler = cs_kp_ipi_mask },
 	{ .symbol_name = "__flush_smp_call_function_queue", .pre_handler = cs_kp_flush },
+};
+static const u32 cs_kp_kind[ARRAY_SIZE(cs_kps)] = {
+	CS_KP_QUEUE, CS_KP_QUEUE, CS_HOOK_IPI_SEND, CS_HOOK_IPI_SEND,
+	CS_HOOK_CSD_ENTRY_EXIT,
 };
 static bool cs_kp_ok[ARRAY_SIZE(cs_kps)];
 
 static struct kretprobe cs_krps[] = {
 	{
-		.kp.symbol_name = "__flush_smp_call_function_queue",
+		.kp.symbol_name = "flush_smp_call_function_queue",
 		.handler = cs_kp_flush_ret,
-	},
-	{
-		.kp.symbol_name = "smp_call_function_single",
-		.entry_handler = cs_kp_scfs_entry,
-		.handler = cs_kp_scfs_ret,
-		.data_size = sizeof(struct cs_kp_call),
 	},
 	{
 		.kp.symbol_name = "smp_call_function_many_cond",
@@ -243,16 +227,37 @@ static struct kretprobe cs_krps[] = {
 		.data_size = sizeof(struct cs_kp_many_call),
 	},
 };
+static const u32 cs_krp_kind[ARRAY_SIZE(cs_krps)] = {
+	CS_HOOK_CSD_ENTRY_EXIT, CS_HOOK_MANY_WAIT,
+};
 static bool cs_krp_ok[ARRAY_SIZE(cs_krps)];
+
+/* Process context: a probe name for the log. */
+static const char *cs_kp_name(struct kprobe *kp)
+{
+	return kp->symbol_name ? kp->symbol_name : "smp_ops IPI sender";
+}
 
 int cs_kp_init(void)
 {
+	u32 wanted = CS_KP_QUEUE | CS_HOOK_IPI_SEND | CS_HOOK_CSD_ENTRY_EXIT |
+		     CS_HOOK_MANY_WAIT, failed = 0;
 	int i, ret, nr = 0;
 
+	/* What this kernel really calls: Xen guests' smp_ops differ. */
+	cs_kps[2].addr = (kprobe_opcode_t *)smp_ops.send_call_func_single_ipi;
+	cs_kps[3].addr = (kprobe_opcode_t *)smp_ops.send_call_func_ipi;
 	for (i = 0; i < ARRAY_SIZE(cs_kps); i++) {
-		ret = register_kprobe(&cs_kps[i]);
+		if (cs_hook_forced_fail(cs_kp_kind[i]))
+			ret = -EPERM;
+		else if (!cs_kps[i].symbol_name && !cs_kps[i].addr)
+			ret = -ENOENT;
+		else
+			ret = register_kprobe(&cs_kps[i]);
 		if (ret) {
-			pr_warn("kprobe %s: %d\n", cs_kps[i].symbol_name, ret);
+			pr_warn("kprobe %s: %d%s\n", cs_kp_name(&cs_kps[i]), ret,
+				ret == -EPERM ? " (fail_hooks)" : "");
+			failed |= cs_kp_kind[i];
 			continue;
 		}
 		cs_kp_ok[i] = true;
@@ -267,15 +272,21 @@ int cs_kp_init(void)
 		 * its return.
 		 */
 		cs_krps[i].maxactive = num_possible_cpus() * 4;
-		ret = register_kretprobe(&cs_krps[i]);
+		if (cs_hook_forced_fail(cs_krp_kind[i]))
+			ret = -EPERM;
+		else
+			ret = register_kretprobe(&cs_krps[i]);
 		if (ret) {
-			pr_warn("kretprobe %s: %d\n",
-				cs_krps[i].kp.symbol_name, ret);
+			pr_warn("kretprobe %s: %d%s\n",
+				cs_krps[i].kp.symbol_name, ret,
+				ret == -EPERM ? " (fail_hooks)" : "");
+			failed |= cs_krp_kind[i];
 			continue;
 		}
 		cs_krp_ok[i] = true;
 		nr++;
 	}
+	cs_csd_set_hooks(wanted, wanted & ~failed);
 	if (!nr) {
 		cs_kp_exit();
 		return -ENOENT;

@@ -3,12 +3,16 @@
  * Buddy hard-lockup detector that needs no PMU.
  *
  * Every online CPU runs a pinned hard-IRQ hrtimer (the heartbeat) every
- * hardlockup_thresh_ms / 5 and stamps its ring's last_heartbeat_seq. Each
- * tick also checks the buddy, the next CPU with a running heartbeat (as
- * kernel/watchdog_buddy.c does): a buddy whose heartbeat is older than the
- * threshold cannot take interrupts. It is then NMI-captured and reported
- * once per episode, and the kernel panics if panic_on_hardlockup is set.
- * hrtimers also fire on tickless idle CPUs, so idle CPUs keep beating.
+ * hardlockup_thresh_ms / 5, counts its ticks and stamps its ring's
+ * last_heartbeat_seq (for the record only). Each tick also checks the
+ * buddy, the next CPU with a running heartbeat, by COUNTS as
+ * kernel/watchdog_buddy.c does: a buddy whose tick count has not moved
+ * during CS_HB_TICKS of our own ticks cannot take interrupts. No clock is
+ * compared across CPUs, so unsynchronised or restarted TSCs and a paused
+ * VM (every timer fires once on resume, the counts move together) cannot
+ * produce a report. The buddy is then NMI-captured and reported once per
+ * episode, and the kernel panics if panic_on_hardlockup is set. hrtimers
+ * also fire on tickless idle CPUs, so idle CPUs keep beating.
  *
  * A probe on irq_vectors:local_timer_entry stamps last_irq_seq, giving a
  * lower bound on how long a CPU has gone without a timer interrupt.
@@ -29,6 +33,7 @@
 
 #include "crashsafe.h"
 #include "compat.h"
+#include "csd.h"
 #include "seq.h"
 
 static bool hardlockup = true;
@@ -44,9 +49,14 @@ module_param(panic_on_hardlockup, bool, 0644);
 MODULE_PARM_DESC(panic_on_hardlockup, "Panic on a detected hard lockup (default 0)");
 
 #define CS_HB_NMI_TIMEOUT_US	200000
+#define CS_HB_TICKS		5	/* own ticks = hardlockup_thresh_ms */
 
 struct cs_hb {
 	struct hrtimer timer;
+	unsigned long ticks;	/* this CPU's heartbeats; read by its checker */
+	unsigned long seen;	/* buddy's ticks at our last check */
+	unsigned int buddy;	/* whom seen belongs to */
+	unsigned int stale;	/* our ticks since buddy's count moved */
 	bool reported;		/* buddy's current episode was reported */
 };
 
@@ -150,30 +160,29 @@ static void cs_hb_report(int cpu, int buddy, u64 now, u64 stuck_ns)
 	panic("Hard LOCKUP on CPU %d", buddy);
 }
 
-/* Hard-IRQ context: check the buddy of @cpu. */
+/* Hard-IRQ context: check the buddy of @cpu by its tick count. */
 static void cs_hb_check_buddy(int cpu, u64 now)
 {
 	struct cs_hb *hb = this_cpu_ptr(&cs_hb);
-	struct cs_ring *ring;
+	unsigned long ticks;
 	unsigned int buddy;
-	u64 last, age;
 
 	buddy = cs_cpumask_next_other(cpu, &cs_hb_cpus);
 	if (buddy >= nr_cpu_ids || buddy == cpu)
 		return;
-	ring = cs_ring_of(buddy);
-	if (!ring)
-		return;
-	last = READ_ONCE(ring->last_heartbeat_seq);
-	age = (last && now > last) ? cs_hb_seq_to_ns(now - last) : 0;
-	if (age < (u64)hardlockup_thresh_ms * NSEC_PER_MSEC) {
+	ticks = READ_ONCE(per_cpu_ptr(&cs_hb, buddy)->ticks);
+	if (buddy != hb->buddy || ticks != hb->seen) {
+		/* New buddy (hotplug) or it beat: a new observation. */
+		hb->buddy = buddy;
+		hb->seen = ticks;
+		hb->stale = 0;
 		hb->reported = false;
 		return;
 	}
-	if (hb->reported)
+	if (++hb->stale < CS_HB_TICKS || hb->reported)
 		return;
 	hb->reported = true;
-	cs_hb_report(cpu, buddy, now, age);
+	cs_hb_report(cpu, buddy, now, hb->stale * cs_hb_period_ns);
 }
 
 /* Hard-IRQ context: the heartbeat. */
@@ -185,6 +194,8 @@ static enum hrtimer_restart cs_hb_fn(struct hrtimer *t)
 
 	if (ring)
 		WRITE_ONCE(ring->last_heartbeat_seq, now);
+	WRITE_ONCE(this_cpu_ptr(&cs_hb)->ticks,
+		   this_cpu_ptr(&cs_hb)->ticks + 1);
 	cs_csd_check(now);
 	if (hardlockup)
 		cs_hb_check_buddy(cpu, now);
@@ -196,10 +207,10 @@ static enum hrtimer_restart cs_hb_fn(struct hrtimer *t)
 static int cs_hb_online(unsigned int cpu)
 {
 	struct cs_hb *hb = per_cpu_ptr(&cs_hb, cpu);
-	struct cs_ring *ring = cs_ring_of(cpu);
 
-	if (ring)
-		WRITE_ONCE(ring->last_heartbeat_seq, cs_seq_now());
+	/* No timestamp here: the checks compare counts, never clocks. */
+	hb->buddy = nr_cpu_ids;
+	hb->stale = 0;
 	hb->reported = false;
 	cs_hrtimer_setup(&hb->timer, cs_hb_fn, CLOCK_MONOTONIC,
 			 HRTIMER_MODE_REL_PINNED_HARD);
@@ -228,7 +239,10 @@ int cs_heartbeat_init(void)
 	cs_hb_period_ns = (u64)hardlockup_thresh_ms * NSEC_PER_MSEC / 5;
 
 	cs_hb_tp = cs_tracepoint_find("local_timer_entry");
-	if (cs_hb_tp) {
+	if (cs_hb_tp && cs_hook_forced_fail(CS_HOOK_TIMER_IRQ)) {
+		pr_warn("local_timer_entry probe refused (fail_hooks)\n");
+		cs_hb_tp = NULL;
+	} else if (cs_hb_tp) {
 		ret = tracepoint_probe_register(cs_hb_tp, cs_hb_timer_probe,
 						NULL);
 		if (ret) {
@@ -238,6 +252,8 @@ int cs_heartbeat_init(void)
 	} else {
 		pr_warn("tracepoint local_timer_entry not found: irqs-off time unknown\n");
 	}
+
+	cs_csd_set_hooks(CS_HOOK_TIMER_IRQ, cs_hb_tp ? CS_HOOK_TIMER_IRQ : 0);
 
 	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "crashsafe/heartbeat:online",
 				cs_hb_online, cs_hb_offline);

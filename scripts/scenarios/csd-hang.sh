@@ -8,13 +8,14 @@
 # (panic_on_csd_hang=1). --arg lost_ipi=1: the victim keeps interrupts on
 # and the sender's IPI to it is dropped (a lost IPI; call=single only).
 # --arg busy=1: the victim is stuck in an earlier callback of the sender's.
+# --arg fail_hooks=BITS: crashsafe.ko refuses those hook kinds (CS_HOOK_*).
 # shellcheck disable=SC2034  # read by the harness that sources this file
 SCENARIO_TIMEOUT=240
 # shellcheck disable=SC2034
 SCENARIO_CMDLINE=""
 
 scenario_params() {
-	echo "panic_on_csd_hang=1 csd_timeout_ms=${ARG_timeout_ms:-5000}"
+	echo "panic_on_csd_hang=1 csd_timeout_ms=${ARG_timeout_ms:-5000} fail_hooks=${ARG_fail_hooks:-0}"
 }
 
 scenario_run() {

@@ -11,12 +11,25 @@
 #   --arg idle=N      idle seconds after the workload, before the checks
 #                     (default 15: longer than csd_timeout_ms, so a request
 #                     left behind as outstanding would be reported)
+#   --arg hotplug=1   while the workload runs, take CPUs 1..N-1 offline and
+#                     back online in turn (one cycle every --arg
+#                     hotplug_gap=S seconds, default 1), and print the
+#                     number of offline/online cycles: a sender or waiter
+#                     leaving its CPU must not produce a report
+#   --arg csd_timeout_ms=N, --arg hardlockup_thresh_ms=N: crashsafe.ko's
+#                     thresholds (defaults 5000, 10000)
+#   --arg stall_ms=N  halfway through, stop every CPU with irqs off for N ms
+#                     (crashsafe_workload stall_ms: what a VM paused from
+#                     its monitor and resumed looks like from inside, the
+#                     clocks having moved on); no report may follow
 SCENARIO_NOCRASH=1
 SCENARIO_TIMEOUT=$((${ARG_seconds:-300} + ${ARG_idle:-15} + 300))
 SCENARIO_CMDLINE=""
 
 scenario_params() {
-	echo "panic_on_csd_hang=1 panic_on_hardlockup=1"
+	echo "panic_on_csd_hang=1 panic_on_hardlockup=1" \
+		${ARG_csd_timeout_ms:+csd_timeout_ms=$ARG_csd_timeout_ms} \
+		${ARG_hardlockup_thresh_ms:+hardlockup_thresh_ms=$ARG_hardlockup_thresh_ms}
 }
 
 # Lines that must never appear on a healthy system.
@@ -24,6 +37,24 @@ WL_BAD='non-responsive CSD lock|hard LOCKUP|hard lockup|Kernel panic|BUG:|Oops|W
 
 wl_say() {
 	echo "scenario: workload: $*" > /dev/console
+}
+
+# Offline and online CPUs 1..CPUS-1 in turn until $1 exists; the cycle
+# count goes to $2 after every cycle.
+wl_hotplug_loop() {
+	n=0
+	while [ ! -e "$1" ]; do
+		c=1
+		while [ $c -lt "$CPUS" ] && [ ! -e "$1" ]; do
+			f=/sys/devices/system/cpu/cpu$c/online
+			if [ -w "$f" ] && echo 0 > "$f" && echo 1 > "$f"; then
+				n=$((n + 1))
+				echo $n > "$2"
+			fi
+			c=$((c + 1))
+			sleep "${ARG_hotplug_gap:-1}"
+		done
+	done
 }
 
 # Events ever recorded, summed over CPUs ("cpuN events M" in debugfs status).
@@ -64,11 +95,18 @@ scenario_run() {
 	ev0=$(wl_total_events)
 	wl_say "running crashsafe_workload for $secs s on $CPUS cpus, $nthr thread(s) per cpu"
 	if ! insmod "$MODDIR/crashsafe_workload.ko" duration_s="$secs" \
-		nthreads="$nthr" stat_interval_s=30; then
+		nthreads="$nthr" stat_interval_s=30 stall_ms="${ARG_stall_ms:-0}"; then
 		wl_say "FAIL: insmod crashsafe_workload.ko"
 		return 1
 	fi
 	par=/sys/module/crashsafe_workload/parameters
+	hp_pid=
+	if [ "${ARG_hotplug:-0}" = 1 ]; then
+		rm -f /tmp/hp-stop /tmp/hp-cycles
+		wl_hotplug_loop /tmp/hp-stop /tmp/hp-cycles &
+		hp_pid=$!
+		wl_say "hotplug: cycling CPUs 1..$((CPUS - 1)) offline/online"
+	fi
 	waited=0
 	limit=$((secs + 120))
 	while [ "$(cat $par/done)" != 1 ]; do
@@ -79,6 +117,23 @@ scenario_run() {
 			return 1
 		fi
 	done
+	if [ -n "$hp_pid" ]; then
+		touch /tmp/hp-stop
+		wait "$hp_pid"
+		cycles=$(cat /tmp/hp-cycles 2>/dev/null || echo 0)
+		wl_say "hotplug: $cycles offline/online cycles, online now: $(cat /sys/devices/system/cpu/online)"
+		if [ "$cycles" -le 0 ]; then
+			wl_say "FAIL: no CPU went offline and online"
+			fail=1
+		fi
+	fi
+	if [ "${ARG_stall_ms:-0}" != 0 ]; then
+		wl_say "stall: every CPU stopped for $(cat $par/stalled_ms) ms (asked ${ARG_stall_ms} ms)"
+		if [ "$(cat $par/stalled_ms)" -lt "$ARG_stall_ms" ]; then
+			wl_say "FAIL: the stall was shorter than asked"
+			fail=1
+		fi
+	fi
 	calls=$(cat $par/calls)
 	errors=$(cat $par/errors)
 	cbs=$(cat $par/callbacks)

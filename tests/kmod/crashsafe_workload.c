@@ -35,6 +35,9 @@
 #include <linux/atomic.h>
 #include <linux/jiffies.h>
 #include <linux/preempt.h>
+#include <linux/stop_machine.h>
+#include <linux/timekeeping.h>
+#include <linux/math64.h>
 
 static int duration_s = 60;
 module_param(duration_s, int, 0444);
@@ -56,7 +59,15 @@ static int stat_interval_s = 30;
 module_param(stat_interval_s, int, 0444);
 MODULE_PARM_DESC(stat_interval_s, "Seconds between progress lines (0: none)");
 
+static int stall_ms;
+module_param(stall_ms, int, 0444);
+MODULE_PARM_DESC(stall_ms, "Halfway through, stop every CPU with irqs off this long (stop_machine): what a paused and resumed VM looks like from inside (0: off)");
+
 /* Results, read-only from sysfs. */
+static int stalled_ms;
+module_param(stalled_ms, int, 0444);
+MODULE_PARM_DESC(stalled_ms, "Length of the all-CPU stall made (ms, monotonic clock)");
+
 static int done;
 module_param(done, int, 0444);
 MODULE_PARM_DESC(done, "1 once the run finished and was checked");
@@ -406,9 +417,32 @@ static void wl_finish(void)
 	WRITE_ONCE(done, 1);
 }
 
+/* Every CPU, irqs off (stop_machine): spin @data ms by the clock. */
+static int wl_stall_fn(void *data)
+{
+	u64 end = ktime_get_mono_fast_ns() + (u64)stall_ms * NSEC_PER_MSEC;
+
+	while (ktime_get_mono_fast_ns() < end)
+		cpu_relax();
+	return 0;
+}
+
+/* Stall every online CPU at once for stall_ms, while calls are in flight. */
+static void wl_stall_all(void)
+{
+	u64 t0 = ktime_get_ns();
+
+	pr_info("stalling every CPU with irqs off for %d ms\n", stall_ms);
+	stop_machine(wl_stall_fn, NULL, cpu_online_mask);
+	stalled_ms = div_u64(ktime_get_ns() - t0, NSEC_PER_MSEC);
+	pr_info("stall over: %d ms\n", stalled_ms);
+}
+
 static int wl_manage(void *unused)
 {
 	unsigned long next_stat = jiffies + stat_interval_s * HZ;
+	unsigned long stall_at = jiffies + (unsigned long)duration_s * HZ / 2;
+	bool stalled = !stall_ms;
 	int i;
 
 	for (i = 0; i < wl_nr_threads; i++)
@@ -417,6 +451,10 @@ static int wl_manage(void *unused)
 	while (!kthread_should_stop() &&
 	       (!duration_s || time_before(jiffies, wl_deadline))) {
 		msleep_interruptible(200);
+		if (!stalled && time_after_eq(jiffies, stall_at)) {
+			stalled = true;
+			wl_stall_all();
+		}
 		if (stat_interval_s && time_after_eq(jiffies, next_stat)) {
 			u64 c, e, exp;
 
@@ -453,7 +491,8 @@ static int __init wl_init(void)
 	int cpu, i, n = 0, ret;
 
 	if (nthreads < 1 || nthreads > 64 || duration_s < 0 ||
-	    delay_us < 0 || stat_interval_s < 0)
+	    delay_us < 0 || stat_interval_s < 0 || stall_ms < 0 ||
+	    stall_ms > 60000)
 		return -EINVAL;
 
 	cpus_read_lock();
