@@ -749,8 +749,9 @@ static void cs_csd_panic(struct cs_wait *t)
 			crash->check = CS_SEAL(crash, struct cs_crash);
 		}
 	}
+	/* The wait as reported and recorded, so the two lines match. */
 	panic("csd: Detected non-responsive CSD lock (#%u) on CPU#%d, waiting %llu ns for CPU#%02d %pS(%ps).\n",
-	      t->id, t->src, t->waited, t->dst, (void *)t->func,
+	      t->id, t->src, t->reported_at, t->dst, (void *)t->func,
 	      (void *)t->info);
 }
 
