@@ -37,26 +37,8 @@ rc=$?
 c=$out/console.log
 [ -f "$c" ] || fail "no console log ($out)"
 
-grep -a -q 'crashsafe-guest: crashsafe.ko loaded' "$c" ||
-	fail "crashsafe.ko did not load (see $c)"
-if grep -a -E -n 'Detected non-responsive CSD lock|hard LOCKUP|hard lockup' "$c" | head -n 5 | grep .; then
-	fail "false detection report on a healthy guest (see $c)"
-fi
-if grep -a -n 'Kernel panic' "$c" | head -n 3 | grep .; then
-	fail "the guest panicked (see $c)"
-fi
-grep -a -q 'crashsafe-scenario-exit: ' "$c" ||
-	fail "the guest did not finish the scenario (crash or hang; see $c)"
-done_line=$(grep -a -o 'crashsafe_workload: done: [0-9]* calls, [0-9]* errors' "$c" | tail -n1)
-[ -n "$done_line" ] || fail "no 'crashsafe_workload: done' line (see $c)"
-ncalls=$(echo "$done_line" | awk '{print $3}')
-nerr=$(echo "$done_line" | awk '{print $5}')
-[ "$ncalls" -gt 0 ] || fail "the workload made no calls"
-[ "$nerr" = 0 ] || fail "the workload reported $nerr errors"
-ev=$(grep -a -o 'scenario: workload: events recorded: [0-9]*' "$c" | tail -n1 | awk '{print $5}')
-if [ -z "$ev" ] || [ "$ev" -le 0 ]; then
-	fail "crashsafe debugfs shows no recorded events (${ev:-none})"
-fi
+. "$top/tests/e2e/lib_workload.sh"
+check_workload_console "$c"
 cycles=$(grep -a -o 'scenario: workload: hotplug: [0-9]* offline/online cycles' "$c" | tail -n1 | awk '{print $4}')
 if [ -z "$cycles" ] || [ "$cycles" -le 0 ]; then
 	fail "no offline/online cycle was made (${cycles:-none})"
