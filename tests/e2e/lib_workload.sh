@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
 # Checks shared by the CSD-workload tests (test_healthy, test_hotplug,
 # test_stall): sourced after the test defines fail(). On a console log of a
