@@ -1,5 +1,5 @@
-# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Checks shared by the CSD-workload tests (test_healthy, test_hotplug,
 # test_stall): sourced after the test defines fail(). On a console log of a
 # workload run, check_workload_console LOG fails unless crashsafe.ko loaded,
