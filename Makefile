@@ -88,7 +88,10 @@ test:
 	$(MAKE) --no-print-directory test-dumps || fails="$$fails test-dumps"; \
 	$(MAKE) --no-print-directory test-fresh || fails="$$fails test-fresh"; \
 	$(MAKE) --no-print-directory test-system || fails="$$fails test-system"; \
-	if [ -n "$$fails" ]; then echo "[test] FAILED:$$fails"; exit 1; fi; \
+	if [ -n "$$fails" ]; then \
+		[ -s $(BUILD)/e2e/failures.txt ] && cat $(BUILD)/e2e/failures.txt; \
+		echo "[test] FAILED:$$fails"; exit 1; \
+	fi; \
 	echo "[test] all passed"
 
 test-unit:

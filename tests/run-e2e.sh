@@ -51,6 +51,7 @@ plan_kernels() {
 	esac
 }
 
+rm -f "$dir/failures.txt"
 pass=0
 failn=0
 failed=()
@@ -78,6 +79,13 @@ for t in "${tests[@]}"; do
 			[ $rc -eq 124 ] && last="timed out after ${E2E_TIMEOUT:-1800} s"
 			echo "[e2e] FAIL $name $k ($((SECONDS - t0)) s, rc $rc) $last"
 			echo "[e2e]      log: $o/log"
+			# The failure's own lines, kept for the end of make test: a
+			# CI log shows its tail, and the test's log stays on the
+			# machine that ran it.
+			{
+				echo "[e2e] FAIL $name $k (rc $rc): last lines of $o/log"
+				grep -av '^\[qemu-kdump\] *$' "$o/log" | tail -n "${E2E_FAIL_LINES:-25}" | sed 's/^/    /'
+			} >> "$dir/failures.txt"
 		fi
 	done
 done
