@@ -95,6 +95,30 @@ unshare -m bash -euo pipefail -c '
 	! grep -q crashsafe "$root/etc/default/kdump-tools" || { echo "purge left the hint in kdump-tools"; exit 1; }
 	echo "purge: clean"
 	c sh -c "apt-get install -y -q /tmp/debs/crashsafe-dkms_*.deb /tmp/debs/crashsafe_*.deb"
+	if [ "$2" = trixie ]; then
+		# dracut (dracut-core: the tool, beside initramfs-tools) and an
+		# initramfs with the 99crashsafe module of the package for the
+		# "dracut" step: kdump-tools loads it as the capture initramfs.
+		c apt-get install -y -q --no-install-recommends dracut-core
+		for k in "$root"/lib/modules/*/; do
+			kv=$(basename "$k")
+			mkdir -p "$root/var/lib/kdump/dracut"
+			c dracut --no-hostonly -m "base rootfs-block kernel-modules udev-rules crashsafe" \
+				--drivers "virtio_pci virtio_blk ext4" --force \
+				"/var/lib/kdump/dracut/initrd.img-$kv" "$kv" > "$root/tmp/dracut.log" 2>&1 ||
+				{ tail -n 30 "$root/tmp/dracut.log"; echo "dracut failed for $kv"; exit 1; }
+			c lsinitrd "/var/lib/kdump/dracut/initrd.img-$kv" > "$root/tmp/lsinitrd.txt"
+			for f in usr/sbin/csdextract usr/bin/crashsafe-kdump-capture "hooks/pre-pivot/00-crashsafe-hook.sh"; do
+				grep -q " $f\$" "$root/tmp/lsinitrd.txt" ||
+					grep -q "/$f\$" "$root/tmp/lsinitrd.txt" ||
+					{ echo "dracut: $f not in the initramfs"; grep -i crashsafe "$root/tmp/lsinitrd.txt"; exit 1; }
+			done
+			echo "dracut $(c dracut --version 2>/dev/null | head -n1): initramfs for $kv with module crashsafe" \
+				"($(du -k "$root/var/lib/kdump/dracut/initrd.img-$kv" | cut -f1) KiB):" \
+				"$(grep -oE "[^ ]*(csdextract|crashsafe-kdump-capture|crashsafe-hook.sh)\$" "$root/tmp/lsinitrd.txt" | tr "\n" " ")"
+			rm -f "$root/tmp/dracut.log" "$root/tmp/lsinitrd.txt"
+		done
+	fi
 	c apt-get clean
 	rm -rf "$root"/var/lib/apt/lists/*
 	for u in kdump-tools.service.wants/crashsafe-kdump-hint.service \
@@ -125,8 +149,8 @@ unshare -m bash -euo pipefail -c '
 		echo "DKMS signature: $(c modinfo -F signer "/lib/modules/$kv/updates/dkms/crashsafe.ko.xz" 2>/dev/null ||
 			c modinfo -F signer "/lib/modules/$kv/updates/dkms/crashsafe.ko")"
 	done
-' _ "$root" > "$work/install.log" 2>&1 || { tail -n 40 "$work/install.log" >&2; exit 1; }
-grep -E "^(purge|units enabled|DKMS built|DKMS signature|kdump initrd)" "$work/install.log" | sed "s/^/[image $release] /" >&2
+' _ "$root" "$release" > "$work/install.log" 2>&1 || { tail -n 40 "$work/install.log" >&2; exit 1; }
+grep -E "^(purge|units enabled|DKMS built|DKMS signature|kdump initrd|dracut)" "$work/install.log" | sed "s/^/[image $release] /" >&2
 
 rm -rf "$root/tmp/debs"
 : > "$root/etc/resolv.conf"

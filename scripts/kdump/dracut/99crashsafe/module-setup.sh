@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# dracut module for Fedora/RHEL kdump initramfs: run csdextract on
-# /proc/vmcore before the kdump module saves the dump.
-# Install: copy this directory to /usr/lib/dracut/modules.d/99crashsafe and
-# add "dracut_args --add crashsafe" to /etc/kdump.conf, then
-# `kdumpctl rebuild` (the crashsafe package ships the capture script as /usr/lib/crashsafe/kdump-capture).
+# dracut module "crashsafe": in a kdump capture initramfs, run csdextract
+# on /proc/vmcore (pre-pivot hook) before the dump is saved. Only included
+# when asked for (check returns 255): Fedora/RHEL kdump with
+# "dracut_args --add crashsafe" in /etc/kdump.conf, then `kdumpctl rebuild`;
+# any dracut with `dracut --add crashsafe`. The crashsafe package installs
+# it as /usr/lib/dracut/modules.d/99crashsafe.
 
 check() {
 	require_binaries csdextract timeout || return 1
