@@ -55,9 +55,9 @@ deb:
 
 # Booted Debian systems (tests/system/): trixie and bookworm images with
 # kdump-tools and the packages; one guest run per release makes its crashes
-# in a chain (trixie: sysrq, module reload + CSD hang, failed save, dracut
-# capture initramfs; bookworm: the first two). test-system-dracut: the
-# dracut step alone.
+# in a chain (trixie: sysrq, module reload + CSD hang, failed save;
+# bookworm: the first two). test-system-dracut: trixie with a dracut capture
+# initramfs (99crashsafe), apart because it costs another boot and crash.
 SYSTEM_RELEASES ?= trixie bookworm
 test-system: deb
 	@fails=; tests/system/test-scripts.sh || fails=" test-scripts"; \

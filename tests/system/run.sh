@@ -14,8 +14,9 @@
 #     STEP: crash (sysrq) | reload-csd-hang (module reloaded after
 #     kdump-tools armed, then a CSD hang) | savefail (kdump-tools' save
 #     fails, the report must be there) | dracut (the capture initramfs is
-#     dracut's, with the 99crashsafe module; trixie images only); default
-#     $SYSTEM_STEPS or "crash reload-csd-hang savefail dracut" on trixie,
+#     dracut's, with the 99crashsafe module; trixie images only: make
+#     test-system-dracut, or add it with SYSTEM_STEPS); default
+#     $SYSTEM_STEPS or "crash reload-csd-hang savefail" on trixie,
 #     "crash reload-csd-hang" on bookworm.
 # Env: DEBDIR (default build/deb), SYSTEM_OUT (default build/system),
 #      SYSTEM_TIMEOUT (s for the whole guest run, default 2400), SYSTEM_MEM
@@ -28,7 +29,7 @@ if [ ${#steps[@]} = 0 ]; then
 	if [ -n "${SYSTEM_STEPS:-}" ]; then
 		read -ra steps <<< "$SYSTEM_STEPS"
 	elif [ "$release" = trixie ]; then
-		steps=(crash reload-csd-hang savefail dracut)
+		steps=(crash reload-csd-hang savefail)
 	else
 		steps=(crash reload-csd-hang)
 	fi
