@@ -349,10 +349,135 @@ static void find_markers(struct dump *d, uint64_t ttab_va)
 	}
 }
 
+/*
+ * kallsyms_seqs_of_names (6.2+, and Debian's 6.1): the symbol indices
+ * sorted by name (strcmp without the type character; equal names by
+ * address), 3 bytes each, big-endian. The kernel's own name lookup is a
+ * binary search over it; ours too, so that a lookup by name expands
+ * about 20 names instead of skipping through all of them. It is not in
+ * VMCOREINFO: scripts/kallsyms emits it (8-aligned) after
+ * kallsyms_relative_base (6.12), after kallsyms_offsets when there is no
+ * relative base (8- or, as on 7.3, 4-aligned: it follows the offsets
+ * directly), or between the markers and the token table
+ * (Debian 6.1). A candidate is used only if sampled entries are in range
+ * and name-sorted; every answer is checked by expanding its name.
+ */
+#define KS_ALIGN8(x)	(((x) + 7) & ~7ULL)
+
+static void seqs_candidates(struct dump_kallsyms *ks, uint64_t ttab_va,
+			    uint64_t relbase_va)
+{
+	uint64_t span = KS_ALIGN8((uint64_t)ks->nr * 3);
+
+	ks->seqs_cand[0] = relbase_va ? KS_ALIGN8(relbase_va + 8) : 0;
+	ks->seqs_cand[1] = KS_ALIGN8(ks->offs_va + (uint64_t)ks->nr * ks->esz);
+	ks->seqs_cand[2] = ks->offs_va + (uint64_t)ks->nr * ks->esz;
+	ks->seqs_cand[3] = ttab_va > span ? ttab_va - span : 0;
+}
+
+/* Symbol index at position @k of the name-sorted list; 0 or -1. */
+static int seq_at(struct dump *d, uint64_t base, uint32_t k, uint32_t *out)
+{
+	unsigned char b[3];
+	uint32_t v;
+
+	if (k >= d->ks.nr || dump_read_virt(d, base + (uint64_t)k * 3, b, 3))
+		return -1;
+	v = (uint32_t)b[0] << 16 | (uint32_t)b[1] << 8 | b[2];
+	if (v >= d->ks.nr)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int name_of(struct dump *d, uint32_t i, char *buf, size_t len);
+
+/* strcmp of the name at sorted position @k (type character skipped)
+ * with @name into *@cmp; 0 or -1 (unreadable). */
+static int seq_cmp(struct dump *d, uint64_t base, uint32_t k, const char *name,
+		   int *cmp, uint32_t *idx)
+{
+	char buf[KS_MAX_NAME];
+	uint32_t i;
+
+	if (seq_at(d, base, k, &i) || name_of(d, i, buf, sizeof(buf)))
+		return -1;
+	*cmp = strcmp(buf + 1, name);
+	if (idx)
+		*idx = i;
+	return 0;
+}
+
+#define KS_SEQ_SAMPLES	9
+
+static int seqs_plausible(struct dump *d, uint64_t base)
+{
+	char prev[KS_MAX_NAME] = "", buf[KS_MAX_NAME];
+	uint32_t nr = d->ks.nr, s, k, i;
+
+	if (!base || nr < 2)
+		return 0;
+	for (s = 0; s < KS_SEQ_SAMPLES; s++) {
+		k = (uint32_t)((uint64_t)(nr - 1) * s / (KS_SEQ_SAMPLES - 1));
+		if (seq_at(d, base, k, &i) || name_of(d, i, buf, sizeof(buf)))
+			return 0;
+		if (s && strcmp(prev, buf + 1) > 0)
+			return 0;
+		memcpy(prev, buf + 1, strlen(buf + 1) + 1);
+	}
+	return 1;
+}
+
+static void find_seqs(struct dump *d)
+{
+	struct dump_kallsyms *ks = &d->ks;
+	unsigned int c;
+
+	ks->seqs_state = -1;
+	for (c = 0; c < 4; c++) {
+		if (seqs_plausible(d, ks->seqs_cand[c])) {
+			ks->seqs_va = ks->seqs_cand[c];
+			ks->seqs_state = 1;
+			return;
+		}
+	}
+}
+
+/*
+ * Index of the first symbol named @name by the binary search: 1 found,
+ * 0 not there, -1 no usable seqs_of_names (or unreadable on the way).
+ */
+static int seqs_lookup(struct dump *d, const char *name, uint32_t *idx)
+{
+	struct dump_kallsyms *ks = &d->ks;
+	uint32_t lo = 0, hi, mid;
+	int cmp;
+
+	if (ks->seqs_state == 0)
+		find_seqs(d);
+	if (ks->seqs_state < 0)
+		return -1;
+	hi = ks->nr;
+	while (lo < hi) {		/* at most 22 rounds: nr < 4M */
+		mid = lo + (hi - lo) / 2;
+		if (seq_cmp(d, ks->seqs_va, mid, name, &cmp, NULL))
+			return -1;
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo >= ks->nr)
+		return 0;
+	if (seq_cmp(d, ks->seqs_va, lo, name, &cmp, idx))
+		return -1;
+	return cmp == 0;
+}
+
 static int load(struct dump *d)
 {
 	struct dump_kallsyms *ks = &d->ks;
-	uint64_t num_va, ttab_va, tidx_va, stext, v;
+	uint64_t num_va, ttab_va, tidx_va, stext, v, relbase_va = 0;
 	uint32_t num, i, k;
 	int e, have_abs, have_rel;
 	unsigned maxidx = 0;
@@ -369,8 +494,8 @@ static int load(struct dump *d)
 	if (!have_rel && !have_abs)
 		return -1;
 	if (have_rel &&
-	    !dump_vmcoreinfo_u64(d, "SYMBOL(kallsyms_relative_base)", &v) &&
-	    dump_read_u64(d, v, &ks->relbase))
+	    !dump_vmcoreinfo_u64(d, "SYMBOL(kallsyms_relative_base)", &relbase_va) &&
+	    dump_read_u64(d, relbase_va, &ks->relbase))
 		return -1;
 	if (dump_read_virt(d, num_va, &num, sizeof(num)) || !num ||
 	    num > KS_MAX_SYMS)
@@ -397,6 +522,7 @@ static int load(struct dump *d)
 	ks->ttab[ks->ttab_len] = '\0';
 	ks->nr = num;
 	find_markers(d, ttab_va);
+	seqs_candidates(ks, ttab_va, have_rel ? relbase_va : 0);
 
 	/*
 	 * Pick the encoding in which a symbol named _stext sits at
@@ -564,6 +690,9 @@ uint64_t dump_symbol_addr(struct dump *d, const char *name)
 
 	if (ensure(d) || !nlen)
 		return 0;
+	r = seqs_lookup(d, name, &i);
+	if (r >= 0)
+		return r && !sym_addr(d, i, &v) ? v : 0;
 	/*
 	 * Which tokens may start the name: the first token holds the type
 	 * character and then a prefix of @name. A linear scan then looks
