@@ -408,18 +408,17 @@ static int seq_cmp(struct dump *d, uint64_t base, uint32_t k, const char *name,
 	return 0;
 }
 
-#define KS_SEQ_SAMPLES	9
-
+/* First, middle (the bisection's first probe: read once) and last entry
+ * in range and in name order. */
 static int seqs_plausible(struct dump *d, uint64_t base)
 {
 	char prev[KS_MAX_NAME] = "", buf[KS_MAX_NAME];
-	uint32_t nr = d->ks.nr, s, k, i;
+	uint32_t nr = d->ks.nr, s, i, at[3] = { 0, nr / 2, nr - 1 };
 
 	if (!base || nr < 2)
 		return 0;
-	for (s = 0; s < KS_SEQ_SAMPLES; s++) {
-		k = (uint32_t)((uint64_t)(nr - 1) * s / (KS_SEQ_SAMPLES - 1));
-		if (seq_at(d, base, k, &i) || name_of(d, i, buf, sizeof(buf)))
+	for (s = 0; s < 3; s++) {
+		if (seq_at(d, base, at[s], &i) || name_of(d, i, buf, sizeof(buf)))
 			return 0;
 		if (s && strcmp(prev, buf + 1) > 0)
 			return 0;

@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <bpf/btf.h>
 
+#include "btf_lazy.h"
 #include "btf_priv.h"
 #include "dump.h"
 
@@ -74,6 +75,70 @@ static int ensure_btf(struct kbtf *b)
 	return b->load_state > 0 ? 0 : -1;
 }
 
+/* ---- the blob read piece by piece (btf_lazy.c) ------------------------- */
+
+static int kbl_read_dump(void *ctx, uint64_t off, void *buf, size_t len)
+{
+	struct kbtf *b = ctx;
+
+	return dump_read_virt(b->d, b->kbl_va + off, buf, len);
+}
+
+static int kbl_id_dump(void *ctx, uint32_t id, uint64_t *off)
+{
+	struct kbtf *b = ctx;
+	uint64_t p;
+
+	if (dump_read_virt(b->d, b->kbl_types + 8ull * id, &p, 8) ||
+	    p < b->kbl_va)
+		return -1;
+	*off = p - b->kbl_va;
+	return 0;
+}
+
+/*
+ * The kernel's own id index of its BTF: btf_vmlinux (parsed at boot when
+ * BPF registers its kfuncs) is a struct btf { data, types, ... }, data
+ * being __start_BTF; its nr_types follows a copy of the header, at byte
+ * 72 on 6.12 and 80 on 7.3, so each u32 from 72 to 92 is offered and
+ * kbl_set_index() keeps the one whose last record ends the type section.
+ */
+static void kbl_kernel_index(struct kbtf *b)
+{
+	uint64_t sym = dump_symbol_addr(b->d, "btf_vmlinux"), p, w[12];
+	uint32_t nr;
+	unsigned int k;
+
+	if (!sym || dump_read_virt(b->d, sym, &p, 8) ||
+	    dump_read_virt(b->d, p, w, sizeof(w)) || w[0] != b->kbl_va)
+		return;
+	b->kbl_types = w[1];
+	for (k = 72; k <= 92; k += 4) {
+		memcpy(&nr, (const char *)w + k, 4);
+		if (kbl_set_index(b->kbl, kbl_id_dump, b, nr))
+			return;
+	}
+}
+
+static struct kbl *ensure_kbl(struct kbtf *b)
+{
+	uint64_t stop;
+
+	if (b->kbl_state)
+		return b->kbl;
+	b->kbl_state = -1;
+	b->kbl_va = dump_symbol_addr(b->d, "__start_BTF");
+	stop = dump_symbol_addr(b->d, "__stop_BTF");
+	if (!b->kbl_va || stop <= b->kbl_va || stop - b->kbl_va > KBTF_MAX_SIZE)
+		return NULL;
+	b->kbl = kbl_open(kbl_read_dump, b, stop - b->kbl_va);
+	if (!b->kbl)
+		return NULL;
+	b->kbl_state = 1;
+	kbl_kernel_index(b);
+	return b->kbl;
+}
+
 int kschema_member(struct kbtf *b, const char *type, const char *path,
 		   uint64_t *off, uint64_t *size)
 {
@@ -87,9 +152,13 @@ int kschema_member(struct kbtf *b, const char *type, const char *path,
 	snprintf(key, sizeof(key), "%s\t%s", type, path);
 	e = find(b, 'm', key);
 	if (!e) {
-		r = ensure_btf(b) ? -1 : kbtf_member_raw(b, type, path, &o, &s);
-		if (b->load_state < 0)
-			return -1;	/* no answer: do not cache a failure to read */
+		r = ensure_kbl(b) ? kbl_member(b->kbl, type, path, &o, &s) :
+				    KBL_UNKNOWN;
+		if (r == KBL_UNKNOWN) {
+			r = ensure_btf(b) ? -1 : kbtf_member_raw(b, type, path, &o, &s);
+			if (b->load_state < 0)
+				return -1;	/* no answer: do not cache a failure to read */
+		}
 		e = add(b, 'm', key);
 		if (!e)
 			return r;
@@ -113,9 +182,15 @@ uint64_t kschema_size(struct kbtf *b, const char *type)
 	uint64_t s;
 
 	if (!e) {
-		if (ensure_btf(b))
-			return 0;
-		s = kbtf_size_raw(b, type);
+		int r = ensure_kbl(b) ? kbl_size(b->kbl, type, &s) : KBL_UNKNOWN;
+
+		if (r == KBL_UNKNOWN) {
+			if (ensure_btf(b))
+				return 0;
+			s = kbtf_size_raw(b, type);
+		} else if (r) {
+			s = 0;
+		}
 		e = add(b, 's', type);
 		if (!e)
 			return s;
@@ -310,6 +385,9 @@ void kschema_free(struct kbtf *b)
 {
 	size_t i;
 
+	kbl_close(b->kbl);
+	b->kbl = NULL;
+	b->kbl_state = 0;
 	for (i = 0; i < b->nent; i++)
 		free(b->ent[i].key);
 	free(b->ent);
