@@ -97,6 +97,19 @@ static int rd(struct kbl *b, uint64_t off, void *buf, size_t n)
 	return 0;
 }
 
+uint64_t kbl_blob_len(const void *hdr)
+{
+	struct btf_header h;
+	uint64_t t, s;
+
+	memcpy(&h, hdr, sizeof(h));
+	if (h.magic != BTF_MAGIC || h.hdr_len < sizeof(h))
+		return 0;
+	t = (uint64_t)h.hdr_len + h.type_off + h.type_len;
+	s = (uint64_t)h.hdr_len + h.str_off + h.str_len;
+	return t > s ? t : s;
+}
+
 struct kbl *kbl_open(kbl_read_fn rdf, void *ctx, uint64_t blob_len)
 {
 	struct kbl *b;
@@ -613,21 +626,30 @@ static int looks_sorted(struct kbl *b)
 	return 1;
 }
 
+int kbl_may_be_sorted(struct kbl *b)
+{
+	struct kbl_rec r;
+	uint32_t id;
+	int an;
+
+	/* sorted BTF starts with its anonymous types: if one of the first
+	 * ones has a name (6.x), it is not */
+	if (!b || b->nr)
+		return 0;
+	for (id = 1; id <= KBL_ANON_FIRST; id++)
+		if (rec(b, id, &r) || anon(b, r.name_off, &an) || !an)
+			return 0;
+	return 1;
+}
+
 int kbl_set_index(struct kbl *b, kbl_id_fn fn, void *ctx, uint32_t nr_types)
 {
 	struct kbl_rec r;
 	int64_t x;
 
-	uint32_t id;
-	int an;
-
-	if (!b || !fn || b->nr || nr_types < 3 || nr_types > b->tlen / 12 + 1)
+	if (!fn || nr_types < 3 || !kbl_may_be_sorted(b) ||
+	    nr_types > b->tlen / 12 + 1)
 		return 0;
-	/* sorted BTF starts with its anonymous types: if one of the first
-	 * ones has a name, walk (6.x), do not even try the index */
-	for (id = 1; id <= KBL_ANON_FIRST; id++)
-		if (rec(b, id, &r) || anon(b, r.name_off, &an) || !an)
-			return 0;
 	b->idf = fn;
 	b->idctx = ctx;
 	b->nr = nr_types;

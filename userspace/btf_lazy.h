@@ -25,12 +25,16 @@ struct kbl;
 
 /* NULL if the header is not BTF we can read this way. */
 struct kbl *kbl_open(kbl_read_fn rd, void *ctx, uint64_t blob_len);
+/* Bytes the blob whose first 24 bytes are @hdr spans by its header, or 0. */
+uint64_t kbl_blob_len(const void *hdr);
 /*
  * Use an id index of @nr_types entries (VOID included) for random access;
  * with it, a name-sorted BTF (7.x kernels: anonymous types first, then by
  * name) is searched by bisection instead of a walk from the start.
  * Checked against the blob (first record, last record ends the section).
  */
+/* 0 if the BTF cannot be name-sorted (a named type among the first). */
+int kbl_may_be_sorted(struct kbl *b);
 int kbl_set_index(struct kbl *b, kbl_id_fn fn, void *ctx, uint32_t nr_types);
 /* (1 if the index is used, 0 if not: not sorted, or it does not fit) */
 void kbl_close(struct kbl *b);

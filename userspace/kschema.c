@@ -105,10 +105,13 @@ static int kbl_id_dump(void *ctx, uint32_t id, uint64_t *off)
  */
 static void kbl_kernel_index(struct kbtf *b)
 {
-	uint64_t sym = dump_symbol_addr(b->d, "btf_vmlinux"), p, w[12];
+	uint64_t sym, p, w[12];
 	uint32_t nr;
 	unsigned int k;
 
+	if (!kbl_may_be_sorted(b->kbl))
+		return;		/* a 6.x walk needs no index (and no lookup) */
+	sym = dump_symbol_addr(b->d, "btf_vmlinux");
 	if (!sym || dump_read_virt(b->d, sym, &p, 8) ||
 	    dump_read_virt(b->d, p, w, sizeof(w)) || w[0] != b->kbl_va)
 		return;
@@ -120,18 +123,26 @@ static void kbl_kernel_index(struct kbtf *b)
 	}
 }
 
+/*
+ * The blob's length from its own header rather than from __stop_BTF:
+ * one name lookup less (the .BTF section is the blob, nothing more;
+ * libbpf, when asked, gets the blob up to __stop_BTF and checks it).
+ */
 static struct kbl *ensure_kbl(struct kbtf *b)
 {
-	uint64_t stop;
+	unsigned char h[24];
+	uint64_t len;
 
 	if (b->kbl_state)
 		return b->kbl;
 	b->kbl_state = -1;
 	b->kbl_va = dump_symbol_addr(b->d, "__start_BTF");
-	stop = dump_symbol_addr(b->d, "__stop_BTF");
-	if (!b->kbl_va || stop <= b->kbl_va || stop - b->kbl_va > KBTF_MAX_SIZE)
+	if (!b->kbl_va || dump_read_virt(b->d, b->kbl_va, h, sizeof(h)))
 		return NULL;
-	b->kbl = kbl_open(kbl_read_dump, b, stop - b->kbl_va);
+	len = kbl_blob_len(h);
+	if (len < sizeof(h) || len > KBTF_MAX_SIZE)
+		return NULL;
+	b->kbl = kbl_open(kbl_read_dump, b, len);
 	if (!b->kbl)
 		return NULL;
 	b->kbl_state = 1;
