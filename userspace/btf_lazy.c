@@ -169,6 +169,11 @@ void kbl_close(struct kbl *b)
 	free(b);
 }
 
+int kbl_indexed(const struct kbl *b)
+{
+	return b && b->nr;
+}
+
 uint64_t kbl_bytes_read(const struct kbl *b)
 {
 	return b ? b->bytes_read : 0;

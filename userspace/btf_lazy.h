@@ -44,6 +44,8 @@ int kbl_member(struct kbl *b, const char *type, const char *path,
 	       uint64_t *off, uint64_t *size);
 /* 0 (found), -1 (no such composite), KBL_UNKNOWN. */
 int kbl_size(struct kbl *b, const char *type, uint64_t *size);
+/* 1 if an id index is in use (the BTF is bisected). */
+int kbl_indexed(const struct kbl *b);
 /* Bytes of the blob read so far (tests, bench). */
 uint64_t kbl_bytes_read(const struct kbl *b);
 
