@@ -15,6 +15,10 @@
 #   csdextract warm: a --cache-dir that already holds this build's schema
 # and the medians are compared: ratio = csdextract / makedumpfile, both
 # timed in the same rounds (so both see the same machine load).
+# Clock (BENCH_CLOCK): "cpu" (default when `perf stat` works): the
+# process's task-clock, user + system CPU time, which other work on the
+# machine does not inflate; "wall": elapsed time (meaningful on an idle
+# machine only).
 # makedumpfile cannot read a flattened dump (makedumpfile -F output): for
 # those it times --dump-dmesg on the same dump rearranged once beforehand
 # (makedumpfile -R, not timed), while csdextract reads the flattened file
@@ -48,12 +52,26 @@ done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# us CMD...: wall time of one run in microseconds (output dropped),
-# or "fail"
+CLOCK=${BENCH_CLOCK:-}
+if [ -z "$CLOCK" ]; then
+	CLOCK=wall
+	perf stat -x, -o "$tmp/p" -e task-clock -- true 2>/dev/null &&
+		grep -q task-clock "$tmp/p" && CLOCK=cpu
+fi
+
+# us CMD...: time of one run in microseconds (output dropped); sets $ok
+# to the command's exit status
 us() {
 	local t0 t1
+	if [ "$CLOCK" = cpu ]; then
+		perf stat -x, -o "$tmp/p" -e task-clock -- "$@" >/dev/null 2>&1
+		ok=$?
+		awk -F, '/task-clock/ { printf "%d\n", $1 * 1000 }' "$tmp/p"
+		return
+	fi
 	t0=$(date +%s%N)
-	"$@" >/dev/null 2>&1 || { echo fail; return; }
+	"$@" >/dev/null 2>&1
+	ok=$?
 	t1=$(date +%s%N)
 	echo $(((t1 - t0) / 1000))
 }
@@ -65,7 +83,7 @@ median_ms() {	# median of the arguments (microseconds), in ms
 		printf "%.1f", m / 1000 }'
 }
 
-# makedumpfile refuses to overwrite its output file: remove it each time.
+# makedumpfile refuses to overwrite its output file: remove it first.
 mkdmesg() {
 	rm -f "$tmp/dmesg"
 	makedumpfile --dump-dmesg "$1" "$tmp/dmesg" && [ -s "$tmp/dmesg" ]
@@ -75,6 +93,7 @@ is_flat() {
 	head -c 16 "$1" | grep -qa 'makedumpfile'
 }
 
+echo "clock: $CLOCK; medians of $REPS interleaved rounds"
 printf '%-56s %6s %9s %9s %9s %6s %6s\n' dump MB makedumpf cold warm cold_x warm_x
 rc=0
 worst=0
@@ -101,20 +120,16 @@ for f in "${dumps[@]}"; do
 	mk=() cold=() warm=()
 	bad=0
 	for ((i = 0; i < REPS; i++)); do
-		rm -rf "$tmp/cold"
-		t=$(us mkdmesg "$mkin"); [ "$t" = fail ] && bad=1; mk+=("$t")
+		rm -rf "$tmp/cold" "$tmp/dmesg"
+		t=$(us makedumpfile --dump-dmesg "$mkin" "$tmp/dmesg"; echo "ok=$ok")
+		[ "${t##*ok=}" = 0 ] || bad=1
+		mk+=("${t%%$'\n'*}")
 		# csdextract exits 3 when the dump has no crashsafe record: a
-		# report was still printed, so only >= 4 and 1 count as failures
-		t0=$(date +%s%N)
-		"$CSD" --cache-dir "$tmp/cold" -o "$tmp/r.txt" "$f" >/dev/null 2>&1
-		e=$?
-		t1=$(date +%s%N)
-		case $e in 0|3) cold+=($(((t1 - t0) / 1000))) ;; *) bad=1 ;; esac
-		t0=$(date +%s%N)
-		"$CSD" --cache-dir "$tmp/warm" -o "$tmp/r.txt" "$f" >/dev/null 2>&1
-		e=$?
-		t1=$(date +%s%N)
-		case $e in 0|3) warm+=($(((t1 - t0) / 1000))) ;; *) bad=1 ;; esac
+		# report was still printed, so only 1, 2 and >= 4 are failures
+		t=$(us "$CSD" --cache-dir "$tmp/cold" -o "$tmp/r.txt" "$f"; echo "ok=$ok")
+		case ${t##*ok=} in 0|3) cold+=("${t%%$'\n'*}") ;; *) bad=1 ;; esac
+		t=$(us "$CSD" --cache-dir "$tmp/warm" -o "$tmp/r.txt" "$f"; echo "ok=$ok")
+		case ${t##*ok=} in 0|3) warm+=("${t%%$'\n'*}") ;; *) bad=1 ;; esac
 	done
 	name=${f#"$here"/}
 	name=${name#/tmp/dumps/}
