@@ -28,7 +28,7 @@
 #define KS_MAX_SYMS		(4u << 20)
 #define KS_MAX_NAME		1024		/* expanded, incl. type */
 #define KS_MAX_NAMES_BYTES	(64u << 20)
-#define KS_CHUNK_MIN		(16u << 10)
+#define KS_CHUNK_MIN		(4u << 10)
 #define KS_CHUNK_MAX		(1u << 20)
 #define KS_PAGE			4096u
 
@@ -689,6 +689,10 @@ uint64_t dump_symbol_addr(struct dump *d, const char *name)
 
 	if (ensure(d) || !nlen)
 		return 0;
+	/* load() found the symbol _stext at SYMBOL(_stext): no search */
+	if (!strcmp(name, "_stext") &&
+	    !dump_vmcoreinfo_u64(d, "SYMBOL(_stext)", &v))
+		return v;
 	r = seqs_lookup(d, name, &i);
 	if (r >= 0)
 		return r && !sym_addr(d, i, &v) ? v : 0;
