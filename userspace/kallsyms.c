@@ -242,35 +242,60 @@ static int expand(struct dump_kallsyms *ks, const unsigned char *p,
 
 #define KS_MAX_BLOCK		(64u << 10)	/* bytes of 256 names */
 
-/* The raw bytes of names 256*m .. 256*m+255, via the markers. */
+/*
+ * The raw bytes of names 256*m .. 256*m+255, via the markers, read from
+ * the block's start page by page only as far as name @k (< 256) needs:
+ * a lookup by name expands one name per block it probes, and reading
+ * the rest of a 1-2 page block would cost a page decompression for
+ * nothing half the time. A block that ends inside name @k is returned
+ * as it is (the caller finds the name incomplete); NULL if unreadable.
+ */
 static const unsigned char *marker_block(struct dump *d, uint32_t m,
-					 size_t *len)
+					 uint32_t k, size_t *len)
 {
 	struct dump_kallsyms *ks = &d->ks;
 	unsigned int slot = m % 8;
-	uint64_t start = ks->markers[m], end;
+	uint64_t start = ks->markers[m], end, va;
+	size_t full, have, pos, nb, n;
 	unsigned char *b;
+	uint32_t i;
 
-	if (ks->mcache[slot].blk == m + 1) {
-		*len = ks->mcache[slot].len;
-		return ks->mcache[slot].buf;
-	}
 	end = m + 1 < ks->nr_markers ? ks->markers[m + 1] : ks->names_size;
 	if (end > ks->names_size)
 		end = ks->names_size;
 	if (end <= start || end - start > KS_MAX_BLOCK)
 		return NULL;
-	b = realloc(ks->mcache[slot].buf, (size_t)(end - start));
-	if (!b)
-		return NULL;
-	ks->mcache[slot].buf = b;
-	ks->mcache[slot].blk = 0;
-	if (dump_read_virt(d, ks->names_va + start, b, (size_t)(end - start)))
-		return NULL;
-	ks->mcache[slot].blk = m + 1;
-	ks->mcache[slot].len = (uint32_t)(end - start);
-	*len = (size_t)(end - start);
-	return b;
+	full = (size_t)(end - start);
+	if (ks->mcache[slot].blk != m + 1) {
+		b = realloc(ks->mcache[slot].buf, full);
+		if (!b)
+			return NULL;
+		ks->mcache[slot].buf = b;
+		ks->mcache[slot].blk = m + 1;
+		ks->mcache[slot].len = 0;
+	}
+	b = ks->mcache[slot].buf;
+	for (;;) {	/* a page (or the rest of one) a round: <= 17 rounds */
+		have = ks->mcache[slot].len;
+		for (pos = 0, i = 0; i <= k; i++, pos += nb) {
+			nb = name_len_at(b + pos, have - pos);
+			if (!nb)
+				break;
+		}
+		if (i > k || have == full) {
+			*len = have;
+			return b;
+		}
+		va = ks->names_va + start + have;
+		n = KS_PAGE - (size_t)(va % KS_PAGE);
+		if (n > full - have)
+			n = full - have;
+		if (dump_read_virt(d, va, b + have, n)) {
+			ks->mcache[slot].blk = 0;
+			return NULL;
+		}
+		ks->mcache[slot].len = (uint32_t)(have + n);
+	}
 }
 
 /* Expand name @i (with the type character first) into @buf. */
@@ -284,7 +309,7 @@ static int name_of(struct dump *d, uint32_t i, char *buf, size_t len)
 	if (i >= ks->nr)
 		return -1;
 	if (ks->markers && i / 256 < ks->nr_markers) {
-		p = marker_block(d, i / 256, &avail);
+		p = marker_block(d, i / 256, i % 256, &avail);
 		for (k = 0; p && k < i % 256; k++) {
 			nb = name_len_at(p, avail);
 			if (!nb)
