@@ -2,9 +2,11 @@
 /*
  * The kernel "schema" the analysis needs (a few dozen struct member
  * offsets and symbol addresses), memoized and kept in a small per-build
- * cache file, so that a second dump of the same kernel build needs
- * neither its 5 MB BTF blob nor a scan of the kallsyms names: reading
- * those costs more than everything else csdextract does.
+ * cache file, so that a second dump of the same kernel build needs no
+ * BTF and no kallsyms name lookup at all. Without the file (a first
+ * run) the answers come from btf_lazy.c (the few BTF pieces that hold
+ * them) and kallsyms' name bisection; libbpf loads the whole 4-6 MB
+ * blob only when btf_lazy.c cannot tell.
  *
  * The file is named by the dump's VMCOREINFO BUILD-ID (hex only, else no
  * cache) and also checked against its OSRELEASE. Symbol addresses in the
