@@ -98,6 +98,42 @@ static uint32_t lower_bound(struct dump *d, uint64_t a)
 	return lo;
 }
 
+/*
+ * lower_bound() for an address among the first symbols (_stext follows
+ * the per-CPU ones): a galloping search from index 0 reads the first
+ * pages of kallsyms_offsets only, where a bisection reads ~17 pages
+ * across it. The same index as lower_bound() on a sorted table.
+ */
+static uint32_t lower_bound_near_start(struct dump *d, uint64_t a)
+{
+	uint32_t lo = 0, hi = 1, nr = d->ks.nr, mid;
+	uint64_t v;
+
+	for (;;) {		/* at most 32 doublings: hi is a uint32_t < nr */
+		if (hi >= nr) {
+			hi = nr;
+			break;
+		}
+		if (sym_addr(d, hi - 1, &v))
+			return nr;
+		if (v >= a)
+			break;
+		lo = hi;
+		hi = hi > nr / 2 ? nr : 2 * hi;
+	}
+	/* [0, lo) < a; the answer is in [lo, hi] */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (sym_addr(d, mid, &v))
+			return nr;
+		if (v < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* Read more raw name bytes: 0, or -1 when nothing more can be read. */
 static int names_more(struct dump *d)
 {
@@ -561,7 +597,7 @@ static int load(struct dump *d)
 		if ((e == KS_ABS) != have_abs)
 			continue;
 		ks->enc = e;
-		i = lower_bound(d, stext);
+		i = lower_bound_near_start(d, stext);
 		for (k = i; k < num && k < i + 64 && !found; k++) {
 			if (sym_addr(d, k, &v) || v != stext)
 				break;
@@ -574,7 +610,7 @@ static int load(struct dump *d)
 	if (e == KS_NR_ENC)
 		goto fail;
 	/* [_text: the first symbol of the 1 GiB kernel image, last symbol) */
-	i = lower_bound(d, stext > (1ULL << 30) ? stext - (1ULL << 30) : 0);
+	i = lower_bound_near_start(d, stext > (1ULL << 30) ? stext - (1ULL << 30) : 0);
 	if (sym_addr(d, i, &ks->lo) || ks->lo > stext)
 		ks->lo = stext;
 	if (sym_addr(d, num - 1, &ks->hi) || ks->hi < ks->lo)
