@@ -117,7 +117,9 @@ static uint64_t irq_stack_top(struct an_env *e, unsigned int cpu)
 {
 	uint64_t p = 0, o;
 
-	if (!kbtf_member(e->btf, "pcpu_hot", "hardirq_stack_ptr", &o, NULL))
+	/* the symbol first: asking BTF for a type it lacks reads all of it */
+	if (kvar_sym(&e->kv, "pcpu_hot") &&
+	    !kbtf_member(e->btf, "pcpu_hot", "hardirq_stack_ptr", &o, NULL))
 		p = kvar_percpu(&e->kv, "pcpu_hot", cpu);
 	else if ((p = kvar_percpu(&e->kv, "hardirq_stack_ptr", cpu)))
 		o = 0;

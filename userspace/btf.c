@@ -13,8 +13,13 @@
 #include <linux/btf.h>
 #include <bpf/libbpf.h>
 
+#include "bpf_dl.h"
 #include "btf_priv.h"
 #include "dump.h"
+
+/* libbpf, loaded when a whole blob is first parsed (every btf__ call
+ * below is on a struct btf it made, so bpf is set there) */
+static const struct bpf_dl *bpf;
 
 /*
  * What libbpf 1.1 does not check before it casts: the type section must be
@@ -42,11 +47,13 @@ struct kbtf *kbtf_from_mem(const void *data, size_t len)
 
 	if (!data || len < 24 || len > KBTF_MAX_SIZE || !header_ok(data, len))
 		return NULL;
-	libbpf_set_print(NULL);		/* a bad blob is our report, not stderr's */
+	bpf = bpf_dl();
+	if (!bpf)
+		return NULL;
 	b = calloc(1, sizeof(*b));
 	if (!b)
 		return NULL;
-	b->btf = btf__new(data, (__u32)len);
+	b->btf = bpf->btf__new(data, (__u32)len);
 	if (!b->btf) {		/* libbpf 1.x: NULL and errno */
 		free(b);
 		return NULL;
@@ -81,8 +88,13 @@ struct btf *kbtf_read_blob(struct dump *d, char *note, size_t len)
 			 (unsigned long long)start);
 		return NULL;
 	}
-	libbpf_set_print(NULL);
-	btf = header_ok(buf, stop - start) ? btf__new(buf, (__u32)(stop - start)) : NULL;
+	bpf = bpf_dl();
+	if (!bpf) {
+		free(buf);
+		snprintf(note, len, "libbpf.so.1 cannot be loaded");
+		return NULL;
+	}
+	btf = header_ok(buf, stop - start) ? bpf->btf__new(buf, (__u32)(stop - start)) : NULL;
 	free(buf);
 	if (!btf)
 		snprintf(note, len, "BTF at 0x%llx invalid", (unsigned long long)start);
@@ -98,7 +110,7 @@ struct kbtf *kbtf_load(struct dump *d, char *note, size_t len)
 		return NULL;
 	b = calloc(1, sizeof(*b));
 	if (!b) {
-		btf__free(btf);
+		bpf->btf__free(btf);
 		return NULL;
 	}
 	b->btf = btf;
@@ -110,13 +122,14 @@ void kbtf_free(struct kbtf *b)
 	if (!b)
 		return;
 	kschema_free(b);
-	btf__free(b->btf);
+	if (b->btf)		/* set: bpf_dl() loaded libbpf */
+		bpf->btf__free(b->btf);
 	free(b);
 }
 
 unsigned int kbtf_nr_types(const struct kbtf *b)
 {
-	return b && b->btf ? btf__type_cnt(b->btf) : 0;
+	return b && b->btf ? bpf->btf__type_cnt(b->btf) : 0;
 }
 
 /* Skip typedefs and qualifiers (bounded: a loop in the blob ends here). */
@@ -126,7 +139,7 @@ static const struct btf_type *resolve(const struct btf *btf, __u32 *id)
 	int n;
 
 	for (n = 0; n < 32; n++) {
-		t = btf__type_by_id(btf, *id);
+		t = bpf->btf__type_by_id(btf, *id);
 		if (!t)
 			return NULL;
 		if (!btf_is_typedef(t) && !btf_is_mod(t))
@@ -138,10 +151,10 @@ static const struct btf_type *resolve(const struct btf *btf, __u32 *id)
 
 static __s32 find_composite(const struct btf *btf, const char *name)
 {
-	__s32 id = btf__find_by_name_kind(btf, name, BTF_KIND_STRUCT);
+	__s32 id = bpf->btf__find_by_name_kind(btf, name, BTF_KIND_STRUCT);
 
 	if (id <= 0)
-		id = btf__find_by_name_kind(btf, name, BTF_KIND_UNION);
+		id = bpf->btf__find_by_name_kind(btf, name, BTF_KIND_UNION);
 	return id;
 }
 
@@ -162,7 +175,7 @@ static int find_in(const struct btf *btf, __u32 id, const char *name, size_t nl,
 	m = btf_members(t);
 	n = btf_vlen(t);
 	for (i = 0; i < n; i++, m++) {
-		const char *mn = btf__name_by_offset(btf, m->name_off);
+		const char *mn = bpf->btf__name_by_offset(btf, m->name_off);
 		__u32 bits = btf_member_bit_offset(t, i);
 
 		if (btf_member_bitfield_size(t, i) || bits % 8)
@@ -218,7 +231,7 @@ int kbtf_member_raw(const struct kbtf *b, const char *type, const char *path,
 		if (*p == '.')
 			p++;
 	}
-	sz = btf__resolve_size(b->btf, id);
+	sz = bpf->btf__resolve_size(b->btf, id);
 	if (sz < 0)
 		return -1;
 	if (off)
@@ -245,6 +258,6 @@ uint64_t kbtf_size_raw(const struct kbtf *b, const char *type)
 	id = find_composite(b->btf, type);
 	if (id <= 0)
 		return 0;
-	sz = btf__resolve_size(b->btf, (__u32)id);
+	sz = bpf->btf__resolve_size(b->btf, (__u32)id);
 	return sz > 0 ? (uint64_t)sz : 0;
 }

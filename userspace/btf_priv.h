@@ -8,6 +8,7 @@
 #include "btf.h"
 
 struct btf;
+struct kbl;
 
 struct kschema_ent {
 	char kind;		/* 'm' member, 's' size, 'y' symbol */
@@ -29,6 +30,11 @@ struct kbtf {
 	int from_cache;		/* entries came from a cache file */
 	char *path;		/* cache file, NULL = none */
 	uint64_t stext;		/* this dump's SYMBOL(_stext) */
+	/* the blob read piece by piece (btf_lazy.c), before libbpf */
+	struct kbl *kbl;
+	int kbl_state;		/* 0 not tried, 1 open, -1 not usable */
+	uint64_t kbl_va;	/* __start_BTF */
+	uint64_t kbl_types;	/* btf_vmlinux->types[], 0 if not used */
 };
 
 /* btf.c: the answers straight from the BTF (b->btf loaded). */

@@ -49,6 +49,11 @@ struct dump_kallsyms {
 		uint32_t len;
 		unsigned char *buf;
 	} mcache[8];
+	/* kallsyms_seqs_of_names (symbol indices sorted by name, 3 bytes
+	 * each, big-endian), found next to the tables and checked */
+	uint64_t seqs_va;
+	uint64_t seqs_cand[4];		/* where scripts/kallsyms puts it */
+	int seqs_state;			/* 0 not tried, 1 found, -1 none */
 	char *ttab;			/* token table, NUL-terminated */
 	size_t ttab_len;
 	uint16_t tidx[256];

@@ -28,7 +28,7 @@
 #define KS_MAX_SYMS		(4u << 20)
 #define KS_MAX_NAME		1024		/* expanded, incl. type */
 #define KS_MAX_NAMES_BYTES	(64u << 20)
-#define KS_CHUNK_MIN		(16u << 10)
+#define KS_CHUNK_MIN		(4u << 10)
 #define KS_CHUNK_MAX		(1u << 20)
 #define KS_PAGE			4096u
 
@@ -90,6 +90,42 @@ static uint32_t lower_bound(struct dump *d, uint64_t a)
 		mid = lo + (hi - lo) / 2;
 		if (sym_addr(d, mid, &v))
 			return d->ks.nr;
+		if (v < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * lower_bound() for an address among the first symbols (_stext follows
+ * the per-CPU ones): a galloping search from index 0 reads the first
+ * pages of kallsyms_offsets only, where a bisection reads ~17 pages
+ * across it. The same index as lower_bound() on a sorted table.
+ */
+static uint32_t lower_bound_near_start(struct dump *d, uint64_t a)
+{
+	uint32_t lo = 0, hi = 1, nr = d->ks.nr, mid;
+	uint64_t v;
+
+	for (;;) {		/* at most 32 doublings: hi is a uint32_t < nr */
+		if (hi >= nr) {
+			hi = nr;
+			break;
+		}
+		if (sym_addr(d, hi - 1, &v))
+			return nr;
+		if (v >= a)
+			break;
+		lo = hi;
+		hi = hi > nr / 2 ? nr : 2 * hi;
+	}
+	/* [0, lo) < a; the answer is in [lo, hi] */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (sym_addr(d, mid, &v))
+			return nr;
 		if (v < a)
 			lo = mid + 1;
 		else
@@ -242,35 +278,60 @@ static int expand(struct dump_kallsyms *ks, const unsigned char *p,
 
 #define KS_MAX_BLOCK		(64u << 10)	/* bytes of 256 names */
 
-/* The raw bytes of names 256*m .. 256*m+255, via the markers. */
+/*
+ * The raw bytes of names 256*m .. 256*m+255, via the markers, read from
+ * the block's start page by page only as far as name @k (< 256) needs:
+ * a lookup by name expands one name per block it probes, and reading
+ * the rest of a 1-2 page block would cost a page decompression for
+ * nothing half the time. A block that ends inside name @k is returned
+ * as it is (the caller finds the name incomplete); NULL if unreadable.
+ */
 static const unsigned char *marker_block(struct dump *d, uint32_t m,
-					 size_t *len)
+					 uint32_t k, size_t *len)
 {
 	struct dump_kallsyms *ks = &d->ks;
 	unsigned int slot = m % 8;
-	uint64_t start = ks->markers[m], end;
+	uint64_t start = ks->markers[m], end, va;
+	size_t full, have, pos, nb, n;
 	unsigned char *b;
+	uint32_t i;
 
-	if (ks->mcache[slot].blk == m + 1) {
-		*len = ks->mcache[slot].len;
-		return ks->mcache[slot].buf;
-	}
 	end = m + 1 < ks->nr_markers ? ks->markers[m + 1] : ks->names_size;
 	if (end > ks->names_size)
 		end = ks->names_size;
 	if (end <= start || end - start > KS_MAX_BLOCK)
 		return NULL;
-	b = realloc(ks->mcache[slot].buf, (size_t)(end - start));
-	if (!b)
-		return NULL;
-	ks->mcache[slot].buf = b;
-	ks->mcache[slot].blk = 0;
-	if (dump_read_virt(d, ks->names_va + start, b, (size_t)(end - start)))
-		return NULL;
-	ks->mcache[slot].blk = m + 1;
-	ks->mcache[slot].len = (uint32_t)(end - start);
-	*len = (size_t)(end - start);
-	return b;
+	full = (size_t)(end - start);
+	if (ks->mcache[slot].blk != m + 1) {
+		b = realloc(ks->mcache[slot].buf, full);
+		if (!b)
+			return NULL;
+		ks->mcache[slot].buf = b;
+		ks->mcache[slot].blk = m + 1;
+		ks->mcache[slot].len = 0;
+	}
+	b = ks->mcache[slot].buf;
+	for (;;) {	/* a page (or the rest of one) a round: <= 17 rounds */
+		have = ks->mcache[slot].len;
+		for (pos = 0, i = 0; i <= k; i++, pos += nb) {
+			nb = name_len_at(b + pos, have - pos);
+			if (!nb)
+				break;
+		}
+		if (i > k || have == full) {
+			*len = have;
+			return b;
+		}
+		va = ks->names_va + start + have;
+		n = KS_PAGE - (size_t)(va % KS_PAGE);
+		if (n > full - have)
+			n = full - have;
+		if (dump_read_virt(d, va, b + have, n)) {
+			ks->mcache[slot].blk = 0;
+			return NULL;
+		}
+		ks->mcache[slot].len = (uint32_t)(have + n);
+	}
 }
 
 /* Expand name @i (with the type character first) into @buf. */
@@ -284,7 +345,7 @@ static int name_of(struct dump *d, uint32_t i, char *buf, size_t len)
 	if (i >= ks->nr)
 		return -1;
 	if (ks->markers && i / 256 < ks->nr_markers) {
-		p = marker_block(d, i / 256, &avail);
+		p = marker_block(d, i / 256, i % 256, &avail);
 		for (k = 0; p && k < i % 256; k++) {
 			nb = name_len_at(p, avail);
 			if (!nb)
@@ -349,10 +410,134 @@ static void find_markers(struct dump *d, uint64_t ttab_va)
 	}
 }
 
+/*
+ * kallsyms_seqs_of_names (6.2+, and Debian's 6.1): the symbol indices
+ * sorted by name (strcmp without the type character; equal names by
+ * address), 3 bytes each, big-endian. The kernel's own name lookup is a
+ * binary search over it; ours too, so that a lookup by name expands
+ * about 20 names instead of skipping through all of them. It is not in
+ * VMCOREINFO: scripts/kallsyms emits it (8-aligned) after
+ * kallsyms_relative_base (6.12), after kallsyms_offsets when there is no
+ * relative base (8- or, as on 7.3, 4-aligned: it follows the offsets
+ * directly), or between the markers and the token table
+ * (Debian 6.1). A candidate is used only if sampled entries are in range
+ * and name-sorted; every answer is checked by expanding its name.
+ */
+#define KS_ALIGN8(x)	(((x) + 7) & ~7ULL)
+
+static void seqs_candidates(struct dump_kallsyms *ks, uint64_t ttab_va,
+			    uint64_t relbase_va)
+{
+	uint64_t span = KS_ALIGN8((uint64_t)ks->nr * 3);
+
+	ks->seqs_cand[0] = relbase_va ? KS_ALIGN8(relbase_va + 8) : 0;
+	ks->seqs_cand[1] = KS_ALIGN8(ks->offs_va + (uint64_t)ks->nr * ks->esz);
+	ks->seqs_cand[2] = ks->offs_va + (uint64_t)ks->nr * ks->esz;
+	ks->seqs_cand[3] = ttab_va > span ? ttab_va - span : 0;
+}
+
+/* Symbol index at position @k of the name-sorted list; 0 or -1. */
+static int seq_at(struct dump *d, uint64_t base, uint32_t k, uint32_t *out)
+{
+	unsigned char b[3];
+	uint32_t v;
+
+	if (k >= d->ks.nr || dump_read_virt(d, base + (uint64_t)k * 3, b, 3))
+		return -1;
+	v = (uint32_t)b[0] << 16 | (uint32_t)b[1] << 8 | b[2];
+	if (v >= d->ks.nr)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int name_of(struct dump *d, uint32_t i, char *buf, size_t len);
+
+/* strcmp of the name at sorted position @k (type character skipped)
+ * with @name into *@cmp; 0 or -1 (unreadable). */
+static int seq_cmp(struct dump *d, uint64_t base, uint32_t k, const char *name,
+		   int *cmp, uint32_t *idx)
+{
+	char buf[KS_MAX_NAME];
+	uint32_t i;
+
+	if (seq_at(d, base, k, &i) || name_of(d, i, buf, sizeof(buf)))
+		return -1;
+	*cmp = strcmp(buf + 1, name);
+	if (idx)
+		*idx = i;
+	return 0;
+}
+
+/* First, middle (the bisection's first probe: read once) and last entry
+ * in range and in name order. */
+static int seqs_plausible(struct dump *d, uint64_t base)
+{
+	char prev[KS_MAX_NAME] = "", buf[KS_MAX_NAME];
+	uint32_t nr = d->ks.nr, s, i, at[3] = { 0, nr / 2, nr - 1 };
+
+	if (!base || nr < 2)
+		return 0;
+	for (s = 0; s < 3; s++) {
+		if (seq_at(d, base, at[s], &i) || name_of(d, i, buf, sizeof(buf)))
+			return 0;
+		if (s && strcmp(prev, buf + 1) > 0)
+			return 0;
+		memcpy(prev, buf + 1, strlen(buf + 1) + 1);
+	}
+	return 1;
+}
+
+static void find_seqs(struct dump *d)
+{
+	struct dump_kallsyms *ks = &d->ks;
+	unsigned int c;
+
+	ks->seqs_state = -1;
+	for (c = 0; c < 4; c++) {
+		if (seqs_plausible(d, ks->seqs_cand[c])) {
+			ks->seqs_va = ks->seqs_cand[c];
+			ks->seqs_state = 1;
+			return;
+		}
+	}
+}
+
+/*
+ * Index of the first symbol named @name by the binary search: 1 found,
+ * 0 not there, -1 no usable seqs_of_names (or unreadable on the way).
+ */
+static int seqs_lookup(struct dump *d, const char *name, uint32_t *idx)
+{
+	struct dump_kallsyms *ks = &d->ks;
+	uint32_t lo = 0, hi, mid;
+	int cmp;
+
+	if (ks->seqs_state == 0)
+		find_seqs(d);
+	if (ks->seqs_state < 0)
+		return -1;
+	hi = ks->nr;
+	while (lo < hi) {		/* at most 22 rounds: nr < 4M */
+		mid = lo + (hi - lo) / 2;
+		if (seq_cmp(d, ks->seqs_va, mid, name, &cmp, NULL))
+			return -1;
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo >= ks->nr)
+		return 0;
+	if (seq_cmp(d, ks->seqs_va, lo, name, &cmp, idx))
+		return -1;
+	return cmp == 0;
+}
+
 static int load(struct dump *d)
 {
 	struct dump_kallsyms *ks = &d->ks;
-	uint64_t num_va, ttab_va, tidx_va, stext, v;
+	uint64_t num_va, ttab_va, tidx_va, stext, v, relbase_va = 0;
 	uint32_t num, i, k;
 	int e, have_abs, have_rel;
 	unsigned maxidx = 0;
@@ -369,8 +554,8 @@ static int load(struct dump *d)
 	if (!have_rel && !have_abs)
 		return -1;
 	if (have_rel &&
-	    !dump_vmcoreinfo_u64(d, "SYMBOL(kallsyms_relative_base)", &v) &&
-	    dump_read_u64(d, v, &ks->relbase))
+	    !dump_vmcoreinfo_u64(d, "SYMBOL(kallsyms_relative_base)", &relbase_va) &&
+	    dump_read_u64(d, relbase_va, &ks->relbase))
 		return -1;
 	if (dump_read_virt(d, num_va, &num, sizeof(num)) || !num ||
 	    num > KS_MAX_SYMS)
@@ -397,6 +582,7 @@ static int load(struct dump *d)
 	ks->ttab[ks->ttab_len] = '\0';
 	ks->nr = num;
 	find_markers(d, ttab_va);
+	seqs_candidates(ks, ttab_va, have_rel ? relbase_va : 0);
 
 	/*
 	 * Pick the encoding in which a symbol named _stext sits at
@@ -411,7 +597,7 @@ static int load(struct dump *d)
 		if ((e == KS_ABS) != have_abs)
 			continue;
 		ks->enc = e;
-		i = lower_bound(d, stext);
+		i = lower_bound_near_start(d, stext);
 		for (k = i; k < num && k < i + 64 && !found; k++) {
 			if (sym_addr(d, k, &v) || v != stext)
 				break;
@@ -424,7 +610,7 @@ static int load(struct dump *d)
 	if (e == KS_NR_ENC)
 		goto fail;
 	/* [_text: the first symbol of the 1 GiB kernel image, last symbol) */
-	i = lower_bound(d, stext > (1ULL << 30) ? stext - (1ULL << 30) : 0);
+	i = lower_bound_near_start(d, stext > (1ULL << 30) ? stext - (1ULL << 30) : 0);
 	if (sym_addr(d, i, &ks->lo) || ks->lo > stext)
 		ks->lo = stext;
 	if (sym_addr(d, num - 1, &ks->hi) || ks->hi < ks->lo)
@@ -564,6 +750,13 @@ uint64_t dump_symbol_addr(struct dump *d, const char *name)
 
 	if (ensure(d) || !nlen)
 		return 0;
+	/* load() found the symbol _stext at SYMBOL(_stext): no search */
+	if (!strcmp(name, "_stext") &&
+	    !dump_vmcoreinfo_u64(d, "SYMBOL(_stext)", &v))
+		return v;
+	r = seqs_lookup(d, name, &i);
+	if (r >= 0)
+		return r && !sym_addr(d, i, &v) ? v : 0;
 	/*
 	 * Which tokens may start the name: the first token holds the type
 	 * character and then a prefix of @name. A linear scan then looks

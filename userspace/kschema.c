@@ -2,9 +2,11 @@
 /*
  * The kernel "schema" the analysis needs (a few dozen struct member
  * offsets and symbol addresses), memoized and kept in a small per-build
- * cache file, so that a second dump of the same kernel build needs
- * neither its 5 MB BTF blob nor a scan of the kallsyms names: reading
- * those costs more than everything else csdextract does.
+ * cache file, so that a second dump of the same kernel build needs no
+ * BTF and no kallsyms name lookup at all. Without the file (a first
+ * run) the answers come from btf_lazy.c (the few BTF pieces that hold
+ * them) and kallsyms' name bisection; libbpf loads the whole 4-6 MB
+ * blob only when btf_lazy.c cannot tell.
  *
  * The file is named by the dump's VMCOREINFO BUILD-ID (hex only, else no
  * cache) and also checked against its OSRELEASE. Symbol addresses in the
@@ -22,6 +24,7 @@
 #include <unistd.h>
 #include <bpf/btf.h>
 
+#include "btf_lazy.h"
 #include "btf_priv.h"
 #include "dump.h"
 
@@ -74,6 +77,81 @@ static int ensure_btf(struct kbtf *b)
 	return b->load_state > 0 ? 0 : -1;
 }
 
+/* ---- the blob read piece by piece (btf_lazy.c) ------------------------- */
+
+static int kbl_read_dump(void *ctx, uint64_t off, void *buf, size_t len)
+{
+	struct kbtf *b = ctx;
+
+	return dump_read_virt(b->d, b->kbl_va + off, buf, len);
+}
+
+static int kbl_id_dump(void *ctx, uint32_t id, uint64_t *off)
+{
+	struct kbtf *b = ctx;
+	uint64_t p;
+
+	if (dump_read_virt(b->d, b->kbl_types + 8ull * id, &p, 8) ||
+	    p < b->kbl_va)
+		return -1;
+	*off = p - b->kbl_va;
+	return 0;
+}
+
+/*
+ * The kernel's own id index of its BTF: btf_vmlinux (parsed at boot when
+ * BPF registers its kfuncs) is a struct btf { data, types, ... }, data
+ * being __start_BTF; its nr_types follows a copy of the header, at byte
+ * 72 on 6.12 and 80 on 7.3, so each u32 from 72 to 92 is offered and
+ * kbl_set_index() keeps the one whose last record ends the type section.
+ */
+static void kbl_kernel_index(struct kbtf *b)
+{
+	uint64_t sym, p, w[12];
+	uint32_t nr;
+	unsigned int k;
+
+	if (!kbl_may_be_sorted(b->kbl))
+		return;		/* a 6.x walk needs no index (and no lookup) */
+	sym = dump_symbol_addr(b->d, "btf_vmlinux");
+	if (!sym || dump_read_virt(b->d, sym, &p, 8) ||
+	    dump_read_virt(b->d, p, w, sizeof(w)) || w[0] != b->kbl_va)
+		return;
+	b->kbl_types = w[1];
+	for (k = 72; k <= 92; k += 4) {
+		memcpy(&nr, (const char *)w + k, 4);
+		if (kbl_set_index(b->kbl, kbl_id_dump, b, nr))
+			return;
+	}
+}
+
+/*
+ * The blob's length from its own header rather than from __stop_BTF:
+ * one name lookup less (the .BTF section is the blob, nothing more;
+ * libbpf, when asked, gets the blob up to __stop_BTF and checks it).
+ */
+static struct kbl *ensure_kbl(struct kbtf *b)
+{
+	unsigned char h[24];
+	uint64_t len;
+
+	if (b->kbl_state)
+		return b->kbl;
+	b->kbl_state = -1;
+	b->kbl_va = dump_symbol_addr(b->d, "__start_BTF");
+	if (!b->kbl_va || dump_read_virt(b->d, b->kbl_va, h, sizeof(h)))
+		return NULL;
+	len = kbl_blob_len(h);
+	if (len < sizeof(h) || len > KBTF_MAX_SIZE)
+		return NULL;
+	b->kbl = kbl_open(kbl_read_dump, b, len);
+	if (!b->kbl)
+		return NULL;
+	b->kbl_state = 1;
+	kbl_kernel_index(b);
+	return b->kbl;
+}
+
 int kschema_member(struct kbtf *b, const char *type, const char *path,
 		   uint64_t *off, uint64_t *size)
 {
@@ -87,9 +165,13 @@ int kschema_member(struct kbtf *b, const char *type, const char *path,
 	snprintf(key, sizeof(key), "%s\t%s", type, path);
 	e = find(b, 'm', key);
 	if (!e) {
-		r = ensure_btf(b) ? -1 : kbtf_member_raw(b, type, path, &o, &s);
-		if (b->load_state < 0)
-			return -1;	/* no answer: do not cache a failure to read */
+		r = ensure_kbl(b) ? kbl_member(b->kbl, type, path, &o, &s) :
+				    KBL_UNKNOWN;
+		if (r == KBL_UNKNOWN) {
+			r = ensure_btf(b) ? -1 : kbtf_member_raw(b, type, path, &o, &s);
+			if (b->load_state < 0)
+				return -1;	/* no answer: do not cache a failure to read */
+		}
 		e = add(b, 'm', key);
 		if (!e)
 			return r;
@@ -113,9 +195,15 @@ uint64_t kschema_size(struct kbtf *b, const char *type)
 	uint64_t s;
 
 	if (!e) {
-		if (ensure_btf(b))
-			return 0;
-		s = kbtf_size_raw(b, type);
+		int r = ensure_kbl(b) ? kbl_size(b->kbl, type, &s) : KBL_UNKNOWN;
+
+		if (r == KBL_UNKNOWN) {
+			if (ensure_btf(b))
+				return 0;
+			s = kbtf_size_raw(b, type);
+		} else if (r) {
+			s = 0;
+		}
 		e = add(b, 's', type);
 		if (!e)
 			return s;
@@ -310,6 +398,9 @@ void kschema_free(struct kbtf *b)
 {
 	size_t i;
 
+	kbl_close(b->kbl);
+	b->kbl = NULL;
+	b->kbl_state = 0;
 	for (i = 0; i < b->nent; i++)
 		free(b->ent[i].key);
 	free(b->ent);

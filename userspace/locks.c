@@ -523,6 +523,33 @@ static int waiter_links(const uint8_t *stk, size_t len, uint64_t base, uint64_t 
 	return nx == head || pv == head;
 }
 
+#define AN_MAX_RING	64	/* waiters followed on a first_waiter ring */
+
+/*
+ * 7.x rw_semaphore: no wait_list head but first_waiter, a struct
+ * rwsem_waiter (on its task's stack) whose list links the waiters in a
+ * ring of their own. Is a waiter of @task on the ring from @fw? (The
+ * walk stops at a bad link, at the start again, or after AN_MAX_RING.)
+ */
+static int on_waiter_ring(struct an_env *e, uint64_t fw, uint64_t o_list,
+			  uint64_t o_task, uint64_t task)
+{
+	uint64_t w = fw, tk, nx;
+	int n;
+
+	for (n = 0; n < AN_MAX_RING && kaddr(w); n++) {
+		if (dump_read_virt(e->kv.d, w + o_task, &tk, 8))
+			return 0;
+		if (tk == task)
+			return 1;
+		if (!kaddr(tk) || dump_read_virt(e->kv.d, w + o_list, &nx, 8) ||
+		    !kaddr(nx) || nx - o_list == fw)
+			return 0;
+		w = nx - o_list;
+	}
+	return 0;
+}
+
 void locks_hung_tasks(struct an_env *e)
 {
 	struct analysis *a = e->a;
@@ -535,9 +562,10 @@ void locks_hung_tasks(struct an_env *e)
 		struct an_hung *h;
 		uint8_t *stk = NULL;
 		uint64_t base = 0, o_wl = 0, o_own = 0, owner = 0, k;
+		uint64_t o_fw = 0, o_wlist = 0, o_wtask = 0;
 		size_t len = 0;
 		char where[160] = "";
-		int kind;
+		int kind, ring = 0;
 
 		if (t->state != 'D')
 			continue;
@@ -553,8 +581,15 @@ void locks_hung_tasks(struct an_env *e)
 		kind = sleeping_kind(e, stk, len, base, where, sizeof(where));
 		if (kind == AN_WAIT_RWSEM &&
 		    (kbtf_member(e->btf, "rw_semaphore", "wait_list", &o_wl, NULL) ||
-		     kbtf_member(e->btf, "rw_semaphore", "owner", &o_own, NULL)))
-			kind = AN_WAIT_NONE;
+		     kbtf_member(e->btf, "rw_semaphore", "owner", &o_own, NULL))) {
+			/* 7.x: first_waiter and a ring of rwsem_waiters */
+			ring = !kbtf_member(e->btf, "rw_semaphore", "first_waiter", &o_fw, NULL) &&
+			       !kbtf_member(e->btf, "rw_semaphore", "owner", &o_own, NULL) &&
+			       !kbtf_member(e->btf, "rwsem_waiter", "list", &o_wlist, NULL) &&
+			       !kbtf_member(e->btf, "rwsem_waiter", "task", &o_wtask, NULL);
+			if (!ring)
+				kind = AN_WAIT_NONE;
+		}
 		if (kind == AN_WAIT_MUTEX &&
 		    (kbtf_member(e->btf, "mutex", "wait_list", &o_wl, NULL) ||
 		     kbtf_member(e->btf, "mutex", "owner", &o_own, NULL)))
@@ -566,11 +601,15 @@ void locks_hung_tasks(struct an_env *e)
 			const struct an_task *ot;
 
 			memcpy(&v, stk + k, 8);
-			if (!kaddr(v) || (v >= t->stack && v < t->stack + STACK_SIZE) ||
-			    dump_read_virt(e->kv.d, v + o_wl, wl, 16) ||
-			    !(waiter_links(stk, len, base, wl[0], v + o_wl) ||
-			      waiter_links(stk, len, base, wl[1], v + o_wl)) ||
-			    dump_read_virt(e->kv.d, v + o_own, &owner, 8))
+			if (!kaddr(v) || (v >= t->stack && v < t->stack + STACK_SIZE))
+				continue;
+			if (ring ? dump_read_virt(e->kv.d, v + o_fw, wl, 8) ||
+				   !on_waiter_ring(e, wl[0], o_wlist, o_wtask, t->addr) :
+				   dump_read_virt(e->kv.d, v + o_wl, wl, 16) ||
+				   !(waiter_links(stk, len, base, wl[0], v + o_wl) ||
+				     waiter_links(stk, len, base, wl[1], v + o_wl)))
+				continue;
+			if (dump_read_virt(e->kv.d, v + o_own, &owner, 8))
 				continue;
 			h->wait.kind = kind;
 			h->wait.lock = v;
@@ -588,8 +627,10 @@ void locks_hung_tasks(struct an_env *e)
 					set_owner_task(e, &h->wait, h->wait.owner_cpu);
 			}
 			snprintf(h->wait.evidence, sizeof(h->wait.evidence),
-				 "in %.96s; its waiter on the stack is on the wait_list of 0x%" PRIx64
-				 "; owner field 0x%" PRIx64 "%s%s%s", where, v, owner,
+				 "in %.96s; its waiter %s of 0x%" PRIx64
+				 "; owner field 0x%" PRIx64 "%s%s%s", where,
+				 ring ? "is on the waiter ring (first_waiter)" :
+					"on the stack is on the wait_list", v, owner,
 				 kind == AN_WAIT_RWSEM && (owner & 1) ? " (reader-owned: last reader)" : "",
 				 ot && h->wait.owner_cpu < 0 ? ", owner not running on a CPU, state " : "",
 				 ot && h->wait.owner_cpu < 0 ? (char[]){ ot->state, 0 } : "");

@@ -150,12 +150,68 @@ static int push_line(struct dump *d, size_t *cap, uint64_t ts, uint32_t caller,
 	return 0;
 }
 
+/*
+ * A ring of @size bytes at @va, read from the dump one page (@step, the
+ * pages of va) at a time on first use; @have has a bit per page.
+ */
+struct lazy_ring {
+	struct dump *d;
+	uint64_t va, size;
+	unsigned char *buf;
+	uint8_t *have;
+};
+
+#define LR_STEP 4096u
+
+static int lr_init(struct lazy_ring *r, struct dump *d, uint64_t va,
+		   uint64_t size)
+{
+	r->d = d;
+	r->va = va;
+	r->size = size;
+	/* calloc: pages never read stay untouched (no page faults) */
+	r->buf = malloc((size_t)size);
+	r->have = calloc((size_t)((size + 2 * LR_STEP) / LR_STEP / 8 + 1), 1);
+	return r->buf && r->have ? 0 : -1;
+}
+
+static void lr_free(struct lazy_ring *r)
+{
+	free(r->buf);
+	free(r->have);
+}
+
+/* @r's bytes [off, off + len) read from the dump; NULL if they cannot be. */
+static const unsigned char *lr_get(struct lazy_ring *r, uint64_t off,
+				   uint64_t len)
+{
+	uint64_t head = r->va % LR_STEP, k, k_end, lo, hi;
+
+	if (off > r->size || len > r->size - off)
+		return NULL;
+	if (!len)
+		return r->buf + off;
+	k_end = (head + off + len - 1) / LR_STEP;
+	for (k = (head + off) / LR_STEP; k <= k_end; k++) {
+		if (r->have[k / 8] & (1u << (k % 8)))
+			continue;
+		lo = k * LR_STEP > head ? k * LR_STEP - head : 0;
+		hi = (k + 1) * LR_STEP - head;
+		if (hi > r->size)
+			hi = r->size;
+		if (dump_read_virt(r->d, r->va + lo, r->buf + lo, (size_t)(hi - lo)))
+			return NULL;
+		r->have[k / 8] |= (uint8_t)(1u << (k % 8));
+	}
+	return r->buf + off;
+}
+
 static int read_log(struct dump *d, char *err, size_t errlen)
 {
 	struct prb_layout l;
 	const char *miss = NULL;
 	unsigned char rb[PRB_MAX_STRUCT];
-	unsigned char *descs = NULL, *infos = NULL, *text = NULL;
+	struct lazy_ring descs = { 0 }, infos = { 0 }, text = { 0 };
 	uint64_t prb_sym, rb_addr, count_bits, size_bits, descs_addr, infos_addr;
 	uint64_t text_addr, head_id, tail_id, id, ndesc, tsize, n;
 	const unsigned char *dr, *tr;
@@ -220,34 +276,32 @@ static int read_log(struct dump *d, char *err, size_t errlen)
 		       ndesc);
 		return -1;
 	}
-	descs = malloc((size_t)(ndesc * l.sz_desc));
-	infos = malloc((size_t)(ndesc * l.sz_info));
-	text = malloc((size_t)tsize);
-	if (!descs || !infos || !text) {
+	if (lr_init(&descs, d, descs_addr, ndesc * l.sz_desc) ||
+	    lr_init(&infos, d, infos_addr, ndesc * l.sz_info) ||
+	    lr_init(&text, d, text_addr, tsize)) {
 		seterr(err, errlen, "out of memory for the printk ring buffer");
-		goto out;
-	}
-	if (dump_read_virt(d, descs_addr, descs, (size_t)(ndesc * l.sz_desc)) ||
-	    dump_read_virt(d, infos_addr, infos, (size_t)(ndesc * l.sz_info)) ||
-	    dump_read_virt(d, text_addr, text, (size_t)tsize)) {
-		seterr(err, errlen, "cannot read the printk ring buffer's descriptors or text");
 		goto out;
 	}
 
 	/* tail_id .. head_id inclusive; at most ndesc records. */
 	for (id = tail_id & DESC_ID_MASK, n = 0; n < ndesc;
 	     id = (id + 1) & DESC_ID_MASK, n++) {
-		const unsigned char *desc = descs + (id % ndesc) * l.sz_desc;
-		const unsigned char *inf = infos + (id % ndesc) * l.sz_info;
+		const unsigned char *desc, *inf, *t;
 		uint64_t sv, begin, next, text_len, ts;
 		uint32_t caller;
 		uint8_t level = 0;
 
+		desc = lr_get(&descs, (id % ndesc) * l.sz_desc, l.sz_desc);
+		if (!desc)
+			goto unreadable;
 		sv = get_le(desc + l.desc_state_var + l.atomic_counter, 8);
 		if (DESC_STATE(sv) == DESC_COMMITTED ||
 		    DESC_STATE(sv) == DESC_FINALIZED) {
 			begin = get_le(desc + l.desc_text_blk_lpos + l.lpos_begin, 8) % tsize;
 			next = get_le(desc + l.desc_text_blk_lpos + l.lpos_next, 8) % tsize;
+			inf = lr_get(&infos, (id % ndesc) * l.sz_info, l.sz_info);
+			if (!inf)
+				goto unreadable;
 			text_len = get_le(inf + l.info_text_len, 2);
 			ts = get_le(inf + l.info_ts_nsec, 8);
 			caller = (uint32_t)get_le(inf + l.info_caller_id, 4);
@@ -262,8 +316,11 @@ static int read_log(struct dump *d, char *err, size_t errlen)
 					begin = next;
 				if (next - begin < text_len)
 					text_len = next - begin;
+				t = lr_get(&text, begin, text_len);
+				if (!t)
+					goto unreadable;
 				if (push_line(d, &cap, ts, caller, level,
-					      text + begin, (size_t)text_len)) {
+					      t, (size_t)text_len)) {
 					seterr(err, errlen, "out of memory for the kernel log");
 					goto out;
 				}
@@ -273,10 +330,13 @@ static int read_log(struct dump *d, char *err, size_t errlen)
 			break;
 	}
 	ret = 0;
+	goto out;
+unreadable:
+	seterr(err, errlen, "cannot read the printk ring buffer's descriptors or text");
 out:
-	free(descs);
-	free(infos);
-	free(text);
+	lr_free(&descs);
+	lr_free(&infos);
+	lr_free(&text);
 	return ret;
 }
 

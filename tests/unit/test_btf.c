@@ -7,6 +7,10 @@
  * that must fail. Then every truncation and a few corruptions of the
  * blob: refused or answered, never a crash (ASan/UBSan build).
  *
+ * The piecewise reader (userspace/btf_lazy.c) must give libbpf's answers
+ * on the same blob, walking it (6.x layout) and bisecting a name-sorted
+ * one through an id index (7.x layout), and refuse a bad index.
+ *
  *   test_btf                     exit 0 when every check passes
  *   test_btf --write-seed FILE   write the blob (fuzz_btf's seed)
  */
@@ -16,6 +20,7 @@
 #include <bpf/btf.h>
 
 #include "btf.h"
+#include "btf_lazy.h"
 
 /* kbtf_load() needs the dump layer; not under test here */
 struct dump;
@@ -62,11 +67,42 @@ static int fails;
 #define CHECK(cond) do { if (!(cond)) { fprintf(stderr, "FAIL %s:%d: %s\n", \
 	__FILE__, __LINE__, #cond); fails++; } } while (0)
 
+/* the same blob, read piece by piece */
+static const unsigned char *lazy_raw;
+static size_t lazy_len;
+static struct kbl *lazy;
+
+static int mem_read(void *ctx, uint64_t off, void *buf, size_t len)
+{
+	(void)ctx;
+	if (off > lazy_len || len > lazy_len - off)
+		return -1;
+	memcpy(buf, lazy_raw + off, len);
+	return 0;
+}
+
+static void expect_lazy(const char *type, const char *path, long off, long size)
+{
+	uint64_t o = 0, s = 0;
+	int r;
+
+	if (!lazy)
+		return;
+	r = kbl_member(lazy, type, path, &o, &s);
+	if (off < 0 ? r != -1 : (r || (long)o != off || (long)s != size)) {
+		fprintf(stderr, "FAIL lazy: %s.%s: r=%d off=%llu size=%llu, expected %ld/%ld\n",
+			type, path, r, (unsigned long long)o, (unsigned long long)s, off, size);
+		fails++;
+	}
+}
+
 static void expect(const struct kbtf *b, const char *type, const char *path,
 		   long off, long size)
 {
 	uint64_t o = 0, s = 0;
 	int r = kbtf_member(b, type, path, &o, &s);
+
+	expect_lazy(type, path, off, size);
 
 	if (off < 0) {
 		if (r == 0) {
@@ -81,6 +117,132 @@ static void expect(const struct kbtf *b, const char *type, const char *path,
 			type, path, r, (unsigned long long)o, (unsigned long long)s, off, size);
 		fails++;
 	}
+}
+
+/* ---- a name-sorted blob (7.x layout) and its id index ---------------- */
+
+static uint64_t idx_off[256];
+static uint32_t idx_nr;
+static int idx_bogus;
+
+static int mem_index(void *ctx, uint32_t id, uint64_t *off)
+{
+	(void)ctx;
+	if (id >= idx_nr)
+		return -1;
+	*off = idx_bogus ? idx_off[id] + (id % 3) * 4 : idx_off[id];
+	return 0;
+}
+
+/* the kernel's types[]: record offsets from libbpf's parsed copy */
+static void build_index(struct btf *w, const void *raw)
+{
+	const struct btf_header *h = raw;
+	const char *first = (const char *)btf__type_by_id(w, 1);
+	uint32_t id;
+
+	idx_nr = btf__type_cnt(w);
+	for (id = 1; id < idx_nr && id < 256; id++)
+		idx_off[id] = h->hdr_len + h->type_off +
+			      (uint64_t)((const char *)btf__type_by_id(w, id) - first);
+}
+
+static void sorted_blob(void)
+{
+	struct btf *w = btf__new_empty();
+	/* ids: 1..64 anonymous pointers, 65 anonymous union, 66 array, then
+	 * named in name order: 67 char, 68 int, 69 long unsigned int,
+	 * 70 pid_t, 71 task_struct (union), 72 task_struct (struct),
+	 * 73 thread_struct, 74 unsigned int */
+	enum { ANON = 65, ARR, CH, INT, U64, PID, TSU, TS, THR, U32 };
+	const void *raw;
+	__u32 rawlen;
+	int k, ok = 1;
+
+	for (k = 0; k < 64; k++)
+		ok &= btf__add_ptr(w, INT) > 0;
+	ok &= btf__add_union(w, NULL, 4) == ANON;
+	btf__add_field(w, "__state", U32, 0, 0);
+	ok &= btf__add_array(w, U32, CH, 16) == ARR;
+	ok &= btf__add_int(w, "char", 1, BTF_INT_SIGNED) == CH;
+	ok &= btf__add_int(w, "int", 4, BTF_INT_SIGNED) == INT;
+	ok &= btf__add_int(w, "long unsigned int", 8, 0) == U64;
+	ok &= btf__add_typedef(w, "pid_t", INT) == PID;
+	ok &= btf__add_union(w, "task_struct", 8) == TSU;	/* STRUCT wins */
+	btf__add_field(w, "decoy", U64, 0, 0);
+	ok &= btf__add_struct(w, "task_struct", 72) == TS;
+	btf__add_field(w, NULL, ANON, 0, 0);
+	btf__add_field(w, "pid", PID, 32, 0);
+	btf__add_field(w, "comm", ARR, 64, 0);
+	btf__add_field(w, "thread", THR, 192, 0);
+	ok &= btf__add_struct(w, "thread_struct", 16) == THR;
+	btf__add_field(w, "es", U64, 0, 0);
+	btf__add_field(w, "sp", U64, 64, 0);
+	ok &= btf__add_int(w, "unsigned int", 4, 0) == U32;
+	CHECK(ok);
+	raw = btf__raw_data(w, &rawlen);
+	CHECK(raw != NULL);
+	if (!ok || !raw) {
+		btf__free(w);
+		return;
+	}
+	build_index(w, raw);
+	lazy_raw = raw;
+	lazy_len = rawlen;
+
+	/* no index: the walk */
+	lazy = kbl_open(mem_read, NULL, rawlen);
+	CHECK(lazy && kbl_may_be_sorted(lazy));
+	expect_lazy("task_struct", "pid", 4, 4);
+	kbl_close(lazy);
+
+	/* a bad index (offsets off by 4/8): refused, then the walk answers */
+	lazy = kbl_open(mem_read, NULL, rawlen);
+	idx_bogus = 1;
+	CHECK(lazy && !kbl_set_index(lazy, mem_index, NULL, idx_nr));
+	idx_bogus = 0;
+	CHECK(lazy && !kbl_set_index(lazy, mem_index, NULL, idx_nr - 1));
+	expect_lazy("task_struct", "thread.sp", 32, 8);
+	kbl_close(lazy);
+
+	/* the index: bisection */
+	lazy = kbl_open(mem_read, NULL, rawlen);
+	CHECK(lazy && kbl_set_index(lazy, mem_index, NULL, idx_nr));
+	expect_lazy("task_struct", "__state", 0, 4);
+	expect_lazy("task_struct", "pid", 4, 4);
+	expect_lazy("task_struct", "comm", 8, 16);
+	expect_lazy("task_struct", "thread.sp", 32, 8);
+	expect_lazy("task_struct", "decoy", -1, 0);	/* the union's */
+	expect_lazy("thread_struct", "es", 0, 8);
+	expect_lazy("pid_t", "x", -1, 0);		/* not composite */
+	expect_lazy("aaa", "x", -1, 0);			/* before all */
+	expect_lazy("zzz", "x", -1, 0);			/* after all */
+	expect_lazy("task_strucu", "pid", -1, 0);
+	kbl_close(lazy);
+	lazy = NULL;
+	btf__free(w);
+}
+
+/* every query on a damaged blob: answered or refused, never a crash */
+static void hostile_lazy(const void *blob, size_t len)
+{
+	static const char *const q[][2] = {
+		{ "task_struct", "thread.sp" }, { "task_struct", "__state" },
+		{ "task_struct", "pid" }, { "no_such", "x" },
+	};
+	struct kbl *k;
+	uint64_t o, s;
+	size_t i;
+
+	lazy_raw = blob;
+	lazy_len = len;
+	k = kbl_open(mem_read, NULL, len);
+	if (!k)
+		return;
+	for (i = 0; i < sizeof(q) / sizeof(q[0]); i++)
+		kbl_member(k, q[i][0], q[i][1], &o, &s);
+	kbl_size(k, "task_struct", &s);
+	kbl_close(k);
 }
 
 int main(int argc, char **argv)
@@ -131,6 +293,10 @@ int main(int argc, char **argv)
 		btf__free(w);
 		return 0;
 	}
+	lazy_raw = raw;
+	lazy_len = rawlen;
+	lazy = kbl_open(mem_read, NULL, rawlen);
+	CHECK(lazy != NULL);
 	b = kbtf_from_mem(raw, rawlen);
 	CHECK(b != NULL);
 	if (b) {
@@ -153,6 +319,16 @@ int main(int argc, char **argv)
 		CHECK(kbtf_nr_types(b) > 8);
 		kbtf_free(b);
 	}
+	if (lazy) {
+		uint64_t sz = 0;
+
+		CHECK(kbl_size(lazy, "task_struct", &sz) == 0 && sz == 96);
+		CHECK(kbl_size(lazy, "nope", &sz) == -1);
+		CHECK(!kbl_may_be_sorted(lazy));	/* named types first */
+		kbl_close(lazy);
+		lazy = NULL;
+	}
+	sorted_blob();
 	CHECK(kbtf_from_mem(NULL, 100) == NULL);
 	/* fuzz_btf finding: a header 2 bytes longer puts the type section
 	 * off 4-byte alignment; libbpf 1.1 takes it and then reads
@@ -181,6 +357,7 @@ int main(int argc, char **argv)
 		struct kbtf *t = kbtf_from_mem(raw, n);
 		uint64_t o, s;
 
+		hostile_lazy(raw, n);
 		if (t) {
 			kbtf_member(t, "task_struct", "thread.sp", &o, &s);
 			kbtf_free(t);
@@ -196,6 +373,7 @@ int main(int argc, char **argv)
 
 			memcpy(copy, raw, rawlen);
 			copy[n] ^= x[v];
+			hostile_lazy(copy, rawlen);
 			t = kbtf_from_mem(copy, rawlen);
 			if (t) {
 				kbtf_member(t, "task_struct", "thread.sp", &o, &s);
