@@ -38,10 +38,24 @@ modules:
 		echo "[build] $$v: $$((SECONDS - t0)) s"; \
 	done
 
+# csdextract links the project's build of the newest libkdumpfile
+# (scripts/libkdumpfile.sh: trixie's 0.5.4, reads flattened dumps itself)
+# when it can be built, else the system's; LIBKDUMPFILE=system forces that.
+# With a trixie or trixie-backports kernel in KVERS, also the trixie build
+# for their capture kernels ($(BUILD)/csdextract-trixie, trixie's 0.5.4).
 csdextract:
 	@if [ -f userspace/Makefile ]; then \
+		if [ "$(LIBKDUMPFILE)" != system ] && ! scripts/libkdumpfile.sh >/dev/null; then \
+			echo "[build] no project libkdumpfile: csdextract uses the system's"; \
+		fi; \
 		echo "[build] userspace/csdextract"; \
-		$(MAKE) -C userspace; \
+		$(MAKE) -C userspace || exit 1; \
+		for v in $(KVERS); do \
+			[ "$$(scripts/kernels.sh release $$v)" = trixie ] || continue; \
+			echo "[build] $(BUILD)/csdextract-trixie (trixie's libkdumpfile)"; \
+			scripts/csdextract-release.sh trixie $(BUILD)/csdextract-trixie >/dev/null || exit 1; \
+			break; \
+		done; \
 	else \
 		echo "[build] userspace/Makefile missing: csdextract skipped"; \
 	fi
