@@ -26,8 +26,7 @@ trixie)
 	;;
 trixie-userspace)
 	exec "$top/scripts/mkroot.sh" trixie trixie-userspace \
-		gcc make pkgconf libc6-dev libkdumpfile-dev libbpf-dev \
-		dpkg-dev debhelper dh-dkms
+		build-essential pkgconf libkdumpfile-dev libbpf-dev debhelper dh-dkms
 	;;
 *)
 	echo "release-root.sh: no tool root for '${1:-}' (trixie, trixie-userspace)" >&2

@@ -9,7 +9,8 @@
 # with debugfs and checks the dump and the report beside it.
 #   tests/system/run.sh RELEASE [MODE...]   MODE: crash (sysrq) | csd-hang
 #                                           (default: both)
-# Env: DEBDIR (default build/deb), SYSTEM_OUT (default build/system),
+# Env: DEBDIR (default build/deb; its RELEASE/ when that has the packages),
+#      SYSTEM_OUT (default build/system),
 #      SYSTEM_TIMEOUT (s per guest run, default 1500), SYSTEM_MEM (MiB, 2048),
 #      SYSTEM_CRASHKERNEL (default 256M).
 set -uo pipefail
@@ -20,6 +21,8 @@ modes=("$@")
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 debdir=${DEBDIR:-$top/build/deb}
+# make deb puts trixie's packages (built against trixie's libkdumpfile) in trixie/
+compgen -G "$debdir/$release/crashsafe_*.deb" >/dev/null && debdir=$debdir/$release
 outdir=${SYSTEM_OUT:-$top/build/system}
 log() { echo "[system $release] $*"; }
 
