@@ -35,7 +35,7 @@ T=$WORK/dump_test
 # library, our own leaks still fail.
 export ASAN_OPTIONS=detect_leaks=1:exitcode=99:abort_on_error=0:allocator_may_return_null=1
 # (the module when shared, its source paths when linked statically).
-printf 'leak:libkdumpfile\nleak:libaddrxlat\n' > "$WORK/lsan.supp"
+printf 'leak:libkdumpfile.so\nleak:libaddrxlat.so\nleak:/src/kdumpfile/\nleak:/src/addrxlat/\n' > "$WORK/lsan.supp"
 export LSAN_OPTIONS=suppressions=$WORK/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=halt_on_error=1:exitcode=98:print_stacktrace=1
 fails=0
