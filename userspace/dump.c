@@ -55,10 +55,14 @@ static int lib_reads_flat(void)
 
 const char *dump_library_info(void)
 {
-	return "libkdumpfile " KDUMPFILE_VERSION_STRING
 #if DUMP_LIB_READS_FLAT
-		" (flattened dumps: read by libkdumpfile)";
+	if (kdump_set_filenames != NULL)
+		return "libkdumpfile " KDUMPFILE_VERSION_STRING
+			" (flattened dumps: read by libkdumpfile)";
+	return "libkdumpfile " KDUMPFILE_VERSION_STRING
+		" headers, an older library loaded (flattened dumps: rearranged in memory)";
 #else
+	return "libkdumpfile " KDUMPFILE_VERSION_STRING
 		" (flattened dumps: rearranged in memory)";
 #endif
 }
