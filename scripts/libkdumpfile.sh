@@ -15,7 +15,8 @@
 # mirror, read at run time). The registry serves the .orig.tar.gz but not
 # always the .dsc or .debian.tar.xz, so the tarball is checked against the
 # SHA256 of the Sources index itself and built as upstream released it
-# (Debian's packaging patches are not applied).
+# (Debian's 0.5.4-2/-3 changes, per its binary's changelog.Debian, are the
+# Python bindings with GCC 14 and a 32-bit test: neither matters here).
 # Built with autoreconf + configure --disable-shared --without-python
 # (about 20 s) under $CRASHSAFE_CACHE/libkdumpfile/<version>-<key>
 # (default ~/.cache/crashsafe); the key hashes the version, the tarball's
