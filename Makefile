@@ -21,10 +21,10 @@ CHECKPATCH ?= /tmp/lsrc/linux-source-6.12/scripts/checkpatch.pl
 DEMO_KERNEL ?= 6.12
 DEMO_OUT ?= $(BUILD)/demo
 
-.PHONY: all modules csdextract deps demo test test-unit test-e2e test-dumps \
+.PHONY: all modules csdextract csdextract-release deps demo test test-unit test-e2e test-dumps \
 	test-reliability test-fresh test-matrix bench checkpatch clean deb test-system test-system-dracut
 
-all: modules csdextract
+all: modules csdextract csdextract-release
 
 modules:
 	@set -eo pipefail; kv='$(KVERS)'; \
@@ -38,13 +38,30 @@ modules:
 		echo "[build] $$v: $$((SECONDS - t0)) s"; \
 	done
 
+# csdextract links the project's build of the newest libkdumpfile
+# (scripts/libkdumpfile.sh: trixie's 0.5.4, reads flattened dumps itself)
+# when it can be built, else the system's; LIBKDUMPFILE=system forces that.
 csdextract:
 	@if [ -f userspace/Makefile ]; then \
+		if [ "$(LIBKDUMPFILE)" != system ] && ! scripts/libkdumpfile.sh >/dev/null; then \
+			echo "[build] no project libkdumpfile: csdextract uses the system's"; \
+		fi; \
 		echo "[build] userspace/csdextract"; \
 		$(MAKE) -C userspace; \
 	else \
 		echo "[build] userspace/Makefile missing: csdextract skipped"; \
 	fi
+
+# The capture kernels of trixie and trixie-backports kernels run csdextract
+# built in the trixie-userspace root against trixie's libkdumpfile 0.5.4
+# ($(BUILD)/csdextract-trixie; scripts/qemu-kdump.sh), made when KVERS has one.
+csdextract-release:
+	@for v in $(KVERS); do \
+		[ "$$(scripts/kernels.sh release $$v)" = trixie ] || continue; \
+		echo "[build] $(BUILD)/csdextract-trixie (trixie's libkdumpfile)"; \
+		scripts/csdextract-release.sh trixie $(BUILD)/csdextract-trixie >/dev/null || exit 1; \
+		break; \
+	done
 
 deps:
 	@scripts/deps.sh
@@ -115,6 +132,7 @@ test-dumps:
 	@[ -n "$(E2E_DUMPS)" ] || { echo "[test-dumps] no e2e dumps under $(BUILD)/e2e: run make test-e2e first"; exit 1; }
 	@echo "[test-dumps] dump layer over: $(E2E_DUMPS)"
 	@DUMP_TEST_FAULT_ROUNDS=$${DUMP_TEST_FAULT_ROUNDS:-30} bash tests/unit/dump_test.sh $(E2E_DUMPS)
+	@tests/unit/flat_paths_test.sh $(E2E_DUMPS)
 	@$(MAKE) --no-print-directory -C userspace damaged DUMPS="$(E2E_DUMPS)"
 
 # make test's e2e runs: the tests and kernels tests/e2e/plan names (it says
@@ -139,7 +157,7 @@ test-fresh:
 # Every tests/e2e test on every kernel and flavour (long: see README).
 MATRIX_KERNELS ?= 6.12 6.1 trixie bpo trixie-cloud trixie-rt
 test-matrix:
-	@$(MAKE) --no-print-directory modules csdextract KVERS="$(MATRIX_KERNELS)"
+	@$(MAKE) --no-print-directory modules csdextract csdextract-release KVERS="$(MATRIX_KERNELS)"
 	@CRASHSAFE_NO_BUILD=1 E2E_KERNELS="$(MATRIX_KERNELS)" E2E_DIR=$(BUILD)/matrix E2E_GRID=1 \
 		tests/run-e2e.sh $(E2E_TESTS)
 

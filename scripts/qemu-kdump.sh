@@ -22,7 +22,10 @@
 # Environment: CRASHSAFE_CACHE (kernel cache), CRASHSAFE_BUILD (module build
 # dir, default <repo>/build; modules go to $CRASHSAFE_BUILD/<kver>/kernel),
 # CRASHSAFE_NO_BUILD=1 (same as --no-build),
-# CSDEXTRACT (default <repo>/userspace/csdextract), QEMU_MEM (1536),
+# CSDEXTRACT (default <repo>/userspace/csdextract: the host's, which reads
+# the saved dump and, for bookworm kernels, /proc/vmcore in the capture
+# kernel), CSDEXTRACT_CAPTURE (trixie/bpo kernels: the capture kernel's,
+# default the trixie build of scripts/csdextract-release.sh), QEMU_MEM (1536),
 # BOOT_TIMEOUT (120), CAPTURE_TIMEOUT (300), QEMU_TCG_THREAD (single|multi:
 # QEMU's default is multi-threaded TCG; see the README on text patching).
 set -euo pipefail
@@ -180,8 +183,11 @@ trap 'exit 130' INT TERM
 # The capture tools are the ones of the kernel's Debian release: the host's
 # for bookworm kernels; for trixie and trixie-backports kernels trixie's,
 # from the trixie tool root (scripts/release-root.sh), kept apart under
-# /opt/<release> with their own C library and loader (csdextract, built on
-# the host, uses the host's in /lib) and called through wrapper scripts.
+# /opt/<release> with their own C library and loader and called through
+# wrapper scripts; csdextract there is the release's own build too
+# (scripts/csdextract-release.sh: trixie's libkdumpfile 0.5.4), with the
+# libraries the tools do not already bring. Bookworm guests get the host's
+# csdextract with the host's libraries in /lib.
 t0=$SECONDS
 libs_of() { ldd "$1" 2>/dev/null | grep -o '/[^ ]*' || true; }
 copy_bin() { # root path-in-host dest-dir
@@ -308,9 +314,45 @@ else
 	make_base
 fi
 
+# The release's csdextract under /opt/<release> beside the capture tools:
+# CSDEXTRACT_CAPTURE, else the release build (made when missing or when
+# this run builds).
+copy_release_csdextract() {
+	local br=$1 opt=/opt/$release cx uroot libs b f
+	cx=${CSDEXTRACT_CAPTURE:-${CRASHSAFE_BUILD:-$top/build}/csdextract-$release/userspace/csdextract}
+	if [ -z "${CSDEXTRACT_CAPTURE:-}" ] && { [ $do_build = 1 ] || [ ! -x "$cx" ]; }; then
+		cx=$("$top/scripts/csdextract-release.sh" "$release" 2>"$work/csdx-build.log") ||
+			{ cat "$work/csdx-build.log" >&2; finish 1 "csdextract build for $release failed"; }
+	fi
+	[ -x "$cx" ] || finish 1 "no $release csdextract ($cx)"
+	uroot=$("$top/scripts/release-root.sh" "$release-userspace") || finish 1 "no $release userspace root"
+	libs=$("$top/scripts/in-root.sh" "$uroot" --bind "$(dirname "$cx")" -- sh -c \
+		'for f in $(ldd "$0" | grep -o "/[^ ]*" | grep -v ":\$" | sort -u); do
+			echo "${f##*/} $(realpath "$f")"; done' "$cx") ||
+		finish 1 "ldd of csdextract in the $release userspace root failed"
+	mkdir -p "$br$opt/lib" "$br$opt/bin"
+	while read -r b f; do
+		# A library the capture tools brought (the C library, the loader)
+		# stays theirs: one copy of each in /opt/<release>/lib.
+		grep -q "^$b " <<<"$tool_libs" || cp -L "$uroot$f" "$br$opt/lib/$b"
+	done <<<"$libs"
+	cp -L "$cx" "$br$opt/bin/csdextract"
+	printf '#!/bin/sh\nexec %s/lib/ld-linux-x86-64.so.2 --library-path %s/lib %s/bin/csdextract "$@"\n' \
+		"$opt" "$opt" "$opt" > "$br/usr/bin/csdextract"
+	chmod 755 "$br/usr/bin/csdextract"
+	p "csdextract in the capture kernel: $release's ($("$top/scripts/in-root.sh" "$uroot" \
+		--bind "$(dirname "$cx")" -- "$cx" --version 2>&1 | head -n1))"
+}
+
 ir=$work/root
 mkdir -p "$ir"/{usr/bin,crashsafe/modules}
-[ $have_csdx = 1 ] && copy_bin "$ir" "$csdextract" usr/bin
+if [ $have_csdx = 1 ]; then
+	if [ -z "$troot" ]; then
+		copy_bin "$ir" "$csdextract" usr/bin
+	else
+		copy_release_csdextract "$ir"
+	fi
+fi
 cp "$moddir"/*.ko "$ir/crashsafe/modules/"
 cp "$top/scripts/guest/init" "$ir/init"
 cp "$top/scripts/guest/capture.sh" "$ir/crashsafe/capture.sh"

@@ -91,8 +91,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			usage(stdout);
 			exit(EXIT_OK);
 		case 'V':
-			printf("csdextract %s (record format %d.%d)\n", CSDEXTRACT_VERSION,
-			       CS_VERSION_MAJOR, CS_VERSION_MINOR);
+			printf("csdextract %s (record format %d.%d), %s\n", CSDEXTRACT_VERSION,
+			       CS_VERSION_MAJOR, CS_VERSION_MINOR, dump_library_info());
 			exit(EXIT_OK);
 		case ':':
 			fprintf(stderr, "csdextract: option '%s' needs an argument\n",

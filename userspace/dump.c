@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Dump layer core: open a vmcore with libkdumpfile (ELF, makedumpfile
- * compressed, flattened via flattened.c), read memory, VMCOREINFO and the
+ * compressed, flattened: by libkdumpfile itself or via flattened.c's
+ * memfd), read memory, VMCOREINFO and the
  * NT_PRSTATUS registers libkdumpfile exposes as cpu.N.reg.*.
  */
 #define _GNU_SOURCE
@@ -22,6 +23,49 @@
 
 #define KDUMP_MAGIC		"KDUMP   "	/* makedumpfile compressed */
 #define ELF_MAGIC		"\177ELF"
+
+/*
+ * libkdumpfile reads makedumpfile's flattened format itself since 0.5.3;
+ * csdextract leaves it to the library from 0.5.4 on, the version it is
+ * tested with (Debian 13's), and rearranges into a memfd below that.
+ * Checked when built (the headers) and when run: 0.5.1 and 0.5.4 share the
+ * soname, so the library loaded must have kdump_set_filenames(), new in
+ * 0.5.4 (a weak reference: NULL if not). CSDEXTRACT_FLAT=memfd forces the
+ * memfd (the tests compare both paths on the same dumps).
+ */
+#if KDUMPFILE_VERSION >= KDUMPFILE_MKVER(0, 5, 4)
+#define DUMP_LIB_READS_FLAT	1
+#pragma weak kdump_set_filenames
+#else
+#define DUMP_LIB_READS_FLAT	0
+#endif
+
+static int lib_reads_flat(void)
+{
+#if DUMP_LIB_READS_FLAT
+	const char *e = getenv("CSDEXTRACT_FLAT");
+
+	if (e && !strcmp(e, "memfd"))
+		return 0;
+	return kdump_set_filenames != NULL;
+#else
+	return 0;
+#endif
+}
+
+const char *dump_library_info(void)
+{
+#if DUMP_LIB_READS_FLAT
+	if (kdump_set_filenames != NULL)
+		return "libkdumpfile " KDUMPFILE_VERSION_STRING
+			" (flattened dumps: read by libkdumpfile)";
+	return "libkdumpfile " KDUMPFILE_VERSION_STRING
+		" headers, an older library loaded (flattened dumps: rearranged in memory)";
+#else
+	return "libkdumpfile " KDUMPFILE_VERSION_STRING
+		" (flattened dumps: rearranged in memory)";
+#endif
+}
 
 
 static ssize_t read_head(int fd, unsigned char *buf, size_t len)
@@ -177,6 +221,13 @@ struct dump *dump_open(const char *path, char *err, size_t errlen)
 	}
 	d->format = (enum dump_format)fmt;
 	kfd = d->fd;
+	/* A whole flattened kdump-compressed dump: libkdumpfile reads it. */
+	if (fmt == DUMP_FMT_FLATTENED && lib_reads_flat() &&
+	    flat_is_whole(d->fd, KDUMP_MAGIC, 8)) {
+		d->flat_direct = 1;
+		fmt = DUMP_FMT_COMPRESSED;
+	}
+	/* Older libraries, flattened ELF, cut short or damaged: the memfd. */
 	if (fmt == DUMP_FMT_FLATTENED) {
 		char ferr[200];
 		int trunc;
@@ -261,6 +312,13 @@ void dump_close(struct dump *d)
 const char *dump_warning(const struct dump *d)
 {
 	return d->warning[0] ? d->warning : NULL;
+}
+
+const char *dump_flat_method(const struct dump *d)
+{
+	if (d->format != DUMP_FMT_FLATTENED)
+		return NULL;
+	return d->flat_direct ? "libkdumpfile" : "memfd";
 }
 
 enum dump_format dump_format(const struct dump *d)

@@ -2,9 +2,10 @@
 /*
  * The dump layer of csdextract: everything it knows about a vmcore that
  * does not depend on crashsafe's record. Backed by libkdumpfile (ELF and
- * makedumpfile-compressed dumps); flattened (makedumpfile -F) input is
- * rearranged into an anonymous memfd first because libkdumpfile 0.5.1
- * cannot open it.
+ * makedumpfile-compressed dumps). Flattened (makedumpfile -F) input goes
+ * to libkdumpfile as it is when the library reads it (>= 0.5.4 here) and
+ * the dump is whole; otherwise (libkdumpfile 0.5.1, flattened ELF, a dump
+ * cut short) it is rearranged into an anonymous memfd first.
  *
  * Every function treats the dump as hostile: lengths are bounded, reads
  * that fail return an error, nothing from the dump is used as a pointer.
@@ -21,7 +22,7 @@ struct dump;
 enum dump_format {
 	DUMP_FMT_ELF,
 	DUMP_FMT_COMPRESSED,	/* makedumpfile kdump-compressed */
-	DUMP_FMT_FLATTENED,	/* makedumpfile -F, rearranged on the fly */
+	DUMP_FMT_FLATTENED,	/* makedumpfile -F */
 };
 
 /*
@@ -39,6 +40,12 @@ void dump_close(struct dump *d);
 const char *dump_warning(const struct dump *d);
 
 enum dump_format dump_format(const struct dump *d);
+
+/* How a flattened dump is read: "libkdumpfile" or "memfd"; NULL if not flattened. */
+const char *dump_flat_method(const struct dump *d);
+
+/* "libkdumpfile <version built with> (how flattened dumps are read)". */
+const char *dump_library_info(void);
 const char *dump_format_name(const struct dump *d);
 
 /* 0 on success, -1 if any byte of the range cannot be read. */

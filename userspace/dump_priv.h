@@ -63,6 +63,7 @@ struct dump {
 	kdump_ctx_t *ctx;
 	int fd;				/* the opened file */
 	int memfd;			/* rearranged flattened dump, or -1 */
+	int flat_direct;		/* flattened, read by libkdumpfile */
 	enum dump_format format;
 
 	char *vmci_buf;			/* private copy, split into lines */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Rearrange a makedumpfile flattened dump into a memfd (see flattened.h).
+ * Rearrange a makedumpfile flattened dump into a memfd, or check that
+ * libkdumpfile can read it as it is (see flattened.h).
  * Every header field is hostile: offsets and sizes are bounded, the data
  * of a record must be present in the input, a missing end marker is an
  * error. Each record consumes at least 16 input bytes, so the loop ends.
@@ -257,4 +258,53 @@ fail:
 	free(hb);
 	close(out);
 	return -1;
+}
+
+int flat_is_whole(int fd, const void *magic, size_t magic_len)
+{
+	unsigned char hdr[32], rec[16], inner[16];
+	struct hdrbuf *hb;
+	struct stat st;
+	uint64_t insize, pos, nrec = 0;
+	int ok = 0;
+
+	if (magic_len > sizeof(inner) || fstat(fd, &st) || !S_ISREG(st.st_mode) ||
+	    st.st_size < FLAT_HEADER_SIZE + 16)
+		return 0;
+	insize = (uint64_t)st.st_size;
+	if (pread_full(fd, hdr, sizeof(hdr), 0) ||
+	    !flat_is_flattened(hdr, sizeof(hdr)) ||
+	    be64(hdr + 16) != FLAT_TYPE_HEADER || be64(hdr + 24) != 1)
+		return 0;
+	hb = calloc(1, sizeof(*hb));
+	if (!hb)
+		return 0;
+	for (pos = FLAT_HEADER_SIZE;;) {
+		int64_t off, size;
+
+		if (pos > insize || insize - pos < 16 ||
+		    get_rec(fd, hb, pos, insize, rec))
+			break;			/* cut short: no end marker */
+		off = be64(rec);
+		size = be64(rec + 8);
+		if (off == -1 && size == -1) {
+			ok = nrec > 0;
+			break;
+		}
+		if (++nrec > FLAT_DIRECT_MAX_RECORDS || off < 0 || size <= 0 ||
+		    (uint64_t)off > FLAT_MAX_OFFSET ||
+		    (uint64_t)size > FLAT_MAX_OFFSET - (uint64_t)off)
+			break;
+		pos += 16;
+		if ((uint64_t)size > insize - pos)
+			break;			/* data cut short */
+		if (nrec == 1 &&
+		    (off != 0 || (uint64_t)size < magic_len ||
+		     pread_full(fd, inner, magic_len, (off_t)pos) ||
+		     memcmp(inner, magic, magic_len)))
+			break;			/* not the dump we expect inside */
+		pos += (uint64_t)size;
+	}
+	free(hb);
+	return ok;
 }

@@ -18,7 +18,8 @@
 #     test-system-dracut, or add it with SYSTEM_STEPS); default
 #     $SYSTEM_STEPS or "crash reload-csd-hang savefail" on trixie,
 #     "crash reload-csd-hang" on bookworm.
-# Env: DEBDIR (default build/deb), SYSTEM_OUT (default build/system),
+# Env: DEBDIR (default build/deb; its RELEASE/ when that has the packages),
+#      SYSTEM_OUT (default build/system),
 #      SYSTEM_TIMEOUT (s for the whole guest run, default 2400), SYSTEM_MEM
 #      (MiB, 2048), SYSTEM_CRASHKERNEL (default 256M).
 set -uo pipefail
@@ -37,6 +38,8 @@ fi
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 debdir=${DEBDIR:-$top/build/deb}
+# make deb puts trixie's packages (built against trixie's libkdumpfile) in trixie/
+compgen -G "$debdir/$release/crashsafe_*.deb" >/dev/null && debdir=$debdir/$release
 outdir=${SYSTEM_OUT:-$top/build/system}
 log() { echo "[system $release] $*"; }
 

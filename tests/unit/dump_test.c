@@ -153,6 +153,17 @@ static int check(const char *dumpf, const char *dmesgf)
 		printf("FAIL %s: %s\n", dumpf, err);
 		return 1;
 	}
+	/* DUMP_TEST_FLAT=libkdumpfile|memfd: the flattened path expected */
+	if (dump_flat_method(d) && getenv("DUMP_TEST_FLAT")) {
+		if (strcmp(dump_flat_method(d), getenv("DUMP_TEST_FLAT"))) {
+			printf("FAIL %s: flattened dump read by %s, not %s\n", dumpf,
+			       dump_flat_method(d), getenv("DUMP_TEST_FLAT"));
+			fails++;
+		} else {
+			printf("ok   %s: flattened dump read by %s\n", dumpf,
+			       dump_flat_method(d));
+		}
+	}
 	if (dump_log(d, &l, &n, err, sizeof(err))) {
 		printf("FAIL %s: log: %s\n", dumpf, err);
 		return 1;
@@ -361,7 +372,9 @@ static int hostile(const char *path)
 		return 0;
 	}
 	exercise(d);
-	printf("opened %s (%s)%s%s\n", path, dump_format_name(d),
+	printf("opened %s (%s%s%s)%s%s\n", path, dump_format_name(d),
+	       dump_flat_method(d) ? ", read by " : "",
+	       dump_flat_method(d) ? dump_flat_method(d) : "",
 	       dump_warning(d) ? ", warning: " : "",
 	       dump_warning(d) ? dump_warning(d) : "");
 	dump_close(d);
@@ -447,6 +460,10 @@ static int panic_synth(void)
 
 int main(int argc, char **argv)
 {
+	if (argc == 2 && !strcmp(argv[1], "libinfo")) {
+		printf("%s\n", dump_library_info());
+		return 0;
+	}
 	if (argc == 2 && !strcmp(argv[1], "panic-synth"))
 		return panic_synth();
 	if (argc == 4 && !strcmp(argv[1], "check"))
@@ -455,6 +472,6 @@ int main(int argc, char **argv)
 		return hostile(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "faults"))
 		return faults(argv[2], atoi(argv[3]));
-	fprintf(stderr, "usage: dump_test check DUMP DMESG | hostile FILE | faults DUMP N | panic-synth\n");
+	fprintf(stderr, "usage: dump_test check DUMP DMESG | hostile FILE | faults DUMP N | panic-synth | libinfo\n");
 	return 2;
 }

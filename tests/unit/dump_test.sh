@@ -8,7 +8,14 @@
 #    matches, backtrace symbols round-trip;
 #  - hostile input: truncated dumps, flipped header bytes, crafted flattened
 #    files (absurd offsets/sizes, no end marker, many records), corrupted or
-#    failing memory reads under the log and kallsyms parsers.
+#    failing memory reads under the log and kallsyms parsers;
+#  - flattened dumps on both paths (libkdumpfile >= 0.5.4 reads a whole one
+#    itself, else the memfd): each real vmcore.flat checked on each path the
+#    library has, and re-chunked into records of random sizes, out of order,
+#    some written twice, checked again.
+# Linked with the libkdumpfile csdextract links (userspace/Makefile): the
+# project's static build (scripts/libkdumpfile.sh) when there is one, else
+# the system's; LIBKDUMPFILE=system|<prefix> chooses.
 # Any sanitizer report, crash or hang (timeout) fails the test.
 #
 # usage: tests/unit/dump_test.sh [DUMPDIR...]
@@ -27,21 +34,30 @@ T=$WORK/dump_test
 # Its error paths also leak a little (its bug, not ours): suppressed by
 # library, our own leaks still fail.
 export ASAN_OPTIONS=detect_leaks=1:exitcode=99:abort_on_error=0:allocator_may_return_null=1
-printf 'leak:libkdumpfile.so\n' > "$WORK/lsan.supp"
+# (the module when shared, its source paths when linked statically).
+printf 'leak:libkdumpfile.so\nleak:libaddrxlat.so\nleak:/src/kdumpfile/\nleak:/src/addrxlat/\n' > "$WORK/lsan.supp"
 export LSAN_OPTIONS=suppressions=$WORK/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=halt_on_error=1:exitcode=98:print_stacktrace=1
 fails=0
 pass() { echo "PASS $*"; }
 fail() { echo "FAIL $*"; fails=$((fails + 1)); }
 
+kdf=${LIBKDUMPFILE:-$("$ROOT/scripts/libkdumpfile.sh" --cached 2>/dev/null || true)}
+PC=(pkg-config)
+[ -n "$kdf" ] && [ "$kdf" != system ] && PC=(env PKG_CONFIG_PATH="$kdf/lib/pkgconfig" pkg-config --static)
+
 $CC -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer -DDUMP_FAULT_INJECT \
 	-std=c11 -Wall -Wextra -Werror \
-	-I"$ROOT/userspace" -I"$ROOT/include" $(pkg-config --cflags libkdumpfile) \
+	-I"$ROOT/userspace" -I"$ROOT/include" $("${PC[@]}" --cflags libkdumpfile) \
 	"$ROOT/tests/unit/dump_test.c" "$ROOT/userspace/dump.c" \
 	"$ROOT/userspace/flattened.c" "$ROOT/userspace/printk_log.c" \
-	"$ROOT/userspace/kallsyms.c" -o "$T" $(pkg-config --libs libkdumpfile) ||
+	"$ROOT/userspace/kallsyms.c" -o "$T" $("${PC[@]}" --libs libkdumpfile) ||
 	{ echo "FAIL build"; exit 1; }
+libinfo=$("$T" libinfo)
+echo "dump_test: $libinfo"
+flat_paths=memfd
+case "$libinfo" in *"read by libkdumpfile"*) flat_paths="libkdumpfile memfd" ;; esac
 
 # run NAME TIMEOUT ARGS...: must exit 0 (sanitizers exit 98/99, hang 124)
 run() {
@@ -88,6 +104,16 @@ mkflat "$WORK/f-zeros" "[(0, 0, b'')] * 200000 + [$END]"
 mkflat "$WORK/f-notdump" "[(0, 8, b'notadump'), $END]"
 mkflat "$WORK/f-badelf" "[(0, 64, b'\\x7fELF\\x02\\x01\\x01' + b'\\xff' * 57), $END]"
 mkflat "$WORK/f-badkdump" "[(0, 64, b'KDUMP   ' + b'\\xff' * 56), $END]"
+# whole, with a KDUMP header first: libkdumpfile >= 0.5.4 gets these as they are
+KD="b'KDUMP   ' + bytes(range(256)) * 16"
+mkflat "$WORK/f-kd-sparse" "[(0, 4104, $KD), ((1 << 40) - 16, 16, b'x' * 16), $END]"
+mkflat "$WORK/f-kd-overlap" "[(0, 4104, $KD), (8, 4096, b'\\xff' * 4096), (4, 8, b'\\0' * 8), $END]"
+mkflat "$WORK/f-kd-tiny" "[(0, 4104, $KD)] + [(4104 + 3 * i, 1, b'x') for i in range(20000)] + [$END]"
+# over FLAT_DIRECT_MAX_RECORDS: the memfd (libkdumpfile 0.5.4 would take
+# minutes under ASan: its record map costs O(n^2))
+mkflat "$WORK/f-kd-overcap" "[(0, 8, b'KDUMP   ')] + [(8 + 2 * i, 1, b'y') for i in range(70000)] + [$END]"
+mkflat "$WORK/f-kd-zerosize" "[(0, 4104, $KD), (8192, 0, b''), $END]"
+mkflat "$WORK/f-kd-notfirst" "[(64, 8, b'abcdefgh'), (0, 4104, $KD), $END]"
 python3 -c "
 import sys; d = bytearray(open('$WORK/f-notdump','rb').read()); d[20] ^= 0xff
 open('$WORK/f-badtype','wb').write(d)"
@@ -99,6 +125,14 @@ for f in "$WORK"/f-* "$WORK/empty" "$WORK/elf4" "$WORK/kdump8" /dev/null "$WORK"
 	run "crafted $(basename "$f")" 60 hostile "$f"
 	grep -q '^error ' "$WORK/out" || fail "crafted $(basename "$f") was accepted"
 done
+
+# the crafted KDUMP-inside files again on the memfd path
+if [ "$flat_paths" != memfd ]; then
+	for f in "$WORK"/f-kd-* "$WORK/f-badkdump"; do
+		CSDEXTRACT_FLAT=memfd run "crafted $(basename "$f") (memfd)" 60 hostile "$f"
+		grep -q '^error ' "$WORK/out" || fail "crafted $(basename "$f") (memfd) was accepted"
+	done
+fi
 
 # ---- real dumps ----------------------------------------------------------
 dirs=("$@")
@@ -123,6 +157,61 @@ for d in "${dirs[@]}"; do
 		fi
 		run "faults $d/$f" 600 faults "$d/$f" "${DUMP_TEST_FAULT_ROUNDS:-150}"
 	done
+
+	# flattened: each path, and re-chunked (records of 1..64 KiB in random
+	# order, every 7th written again at the end: same bytes, overlapping)
+	if [ -f "$d/vmcore.flat" ] && [ -f "$d/dmesg.txt" ]; then
+		for m in $flat_paths; do
+			e=; [ "$m" = memfd ] && e=memfd
+			CSDEXTRACT_FLAT=$e DUMP_TEST_FLAT=$m run "check $d/vmcore.flat ($m)" 300 \
+				check "$d/vmcore.flat" "$d/dmesg.txt"
+		done
+		python3 - "$d/vmcore.flat" "$WORK/rechunk" <<'PY'
+import random, struct, sys
+src, dst = sys.argv[1], sys.argv[2]
+rng = random.Random(7)
+recs = []
+with open(src, "rb") as f:
+    f.seek(4096)
+    while True:
+        off, size = struct.unpack(">qq", f.read(16))
+        if off == -1:
+            break
+        data = f.read(size)
+        i = 0
+        while i < size:
+            n = min(size - i, rng.randint(1, 65536))
+            recs.append((off + i, data[i:i + n]))
+            i += n
+first = recs[0]
+rest = recs[1:]
+rng.shuffle(rest)
+# records may come in any order; a duplicate with the same bytes is harmless
+dups = [r for k, r in enumerate(rest) if k % 7 == 0]
+with open(dst, "wb") as o:
+    with open(src, "rb") as f:
+        o.write(f.read(4096))
+    for off, data in [first] + rest + dups:
+        o.write(struct.pack(">qq", off, len(data)) + data)
+    o.write(struct.pack(">qq", -1, -1))
+print(len(recs) + len(dups), "records")
+PY
+		for m in $flat_paths; do
+			e=; [ "$m" = memfd ] && e=memfd
+			# more than FLAT_DIRECT_MAX_RECORDS go to the memfd whatever the library
+			n=$(python3 -c "import struct,sys
+f=open(sys.argv[1],'rb'); f.seek(4096); n=0
+while True:
+    o,s=struct.unpack('>qq',f.read(16))
+    if o==-1: break
+    n+=1; f.seek(s,1)
+print(n)" "$WORK/rechunk")
+			want=$m; [ "$n" -gt 65536 ] && want=memfd
+			CSDEXTRACT_FLAT=$e DUMP_TEST_FLAT=$want run "check re-chunked vmcore.flat, $n records ($m)" 300 \
+				check "$WORK/rechunk" "$d/dmesg.txt"
+		done
+		rm -f "$WORK/rechunk"
+	fi
 
 	# truncated copies (compressed and flattened: cheap to copy)
 	for f in vmcore vmcore.flat; do
