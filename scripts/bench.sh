@@ -13,7 +13,8 @@
 #     with the recorder and the baseline in 1024-event chunks.
 # Then scripts/bench-csdextract.sh, if present (csdextract vs makedumpfile).
 #
-#   scripts/bench.sh [--kernels "6.12 6.1"] [--cpus 2] [--out DIR]
+#   scripts/bench.sh [--kernels "6.12 6.1"] [--cpus 2] [--out DIR]   (kernels:
+#                    every kernel of KVERS, else of scripts/kernels.sh list)
 #                    [--events N] [--ipi-calls N] [--reps N] [--rounds N]
 #                    [--no-build] [--parse-only]   (--parse-only: re-print the
 #                    tables from DIR/<kernel>/console.log without running)
@@ -30,7 +31,13 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-kernels="6.12 6.1"
+# Default: every kernel of KVERS (as make exports it), else of
+# scripts/kernels.sh list, by short name (6.12 6.1 trixie bpo today).
+kernels=
+for v in ${KVERS:-$("$top/scripts/kernels.sh" list)}; do
+	kernels="$kernels $("$top/scripts/kernels.sh" short "$v" 2>/dev/null || echo "$v")"
+done
+kernels=${kernels# }
 cpus=2
 out=${BENCH_OUT:-/tmp/crashsafe-bench-$(date +%Y%m%d-%H%M%S)}
 parse_only=0
@@ -47,7 +54,7 @@ while [ $# -gt 0 ]; do
 	--rounds) xargs+=(--arg "rounds=$2"); shift 2 ;;
 	--no-build) hargs+=(--no-build); shift ;;
 	--parse-only) parse_only=1; shift ;;
-	-h|--help) sed -n '3,29s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,30s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done

@@ -27,7 +27,10 @@
 # kernel), CSDEXTRACT_CAPTURE (trixie/bpo kernels: the capture kernel's,
 # default the trixie build of scripts/csdextract-release.sh), QEMU_MEM (1536),
 # BOOT_TIMEOUT (120), CAPTURE_TIMEOUT (300), QEMU_TCG_THREAD (single|multi:
-# QEMU's default is multi-threaded TCG; see the README on text patching).
+# QEMU's default is multi-threaded TCG; see the README on text patching),
+# CRASHSAFE_QEMU_LOCK_HELD=1 (the caller already holds
+# /tmp/crashsafe-qemu.lock for this guest: do not take it again; for a
+# caller that runs several guests at once under one lock).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -389,8 +392,14 @@ p "initramfs ready ($(($(stat -c %s "$work/first.cpio") / 1048576)) MiB, $((SECO
 # ---------------------------------------------------------------- boot
 cmdline="console=ttyS0 crashkernel=384M panic=5 rdinit=/init $SCENARIO_CMDLINE"
 lock=/tmp/crashsafe-qemu.lock
-exec 9>>"$lock"
-if ! flock -n 9; then
+locked=0
+if [ "${CRASHSAFE_QEMU_LOCK_HELD:-0}" = 1 ]; then
+	p "$lock held by the caller"
+else
+	exec 9>>"$lock"
+	locked=1
+fi
+if [ $locked = 1 ] && ! flock -n 9; then
 	p "waiting for $lock (another guest is running)"
 	# In the background so that INT/TERM end the wait at once.
 	flock 9 &
@@ -472,7 +481,7 @@ fi
 wait "$qpid" 2>/dev/null || true
 qpid=
 [ -n "$tailpid" ] && { kill "$tailpid" 2>/dev/null || true; }
-flock -u 9
+[ $locked = 0 ] || flock -u 9
 p "guest finished after $((SECONDS - tstart)) s"
 # disk: copy the capture kernel's files (top directory only) out of the image.
 if [ "$out_mode" = disk ]; then

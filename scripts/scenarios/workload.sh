@@ -16,6 +16,10 @@
 #                     hotplug_gap=S seconds, default 1), and print the
 #                     number of offline/online cycles: a sender or waiter
 #                     leaving its CPU must not produce a report
+#   --arg migrate=1   a mover thread in crashsafe_workload re-pins random
+#                     workers to random CPUs (every --arg move_us=N, default
+#                     2000), mid-wait where the kernel waits preemptibly
+#                     (7.x); prints the waits whose waiter moved mid-wait
 #   --arg csd_timeout_ms=N, --arg hardlockup_thresh_ms=N: crashsafe.ko's
 #                     thresholds (defaults 5000, 10000)
 #   --arg stall_ms=N  halfway through, stop every CPU with irqs off for N ms
@@ -95,7 +99,8 @@ scenario_run() {
 	ev0=$(wl_total_events)
 	wl_say "running crashsafe_workload for $secs s on $CPUS cpus, $nthr thread(s) per cpu"
 	if ! insmod "$MODDIR/crashsafe_workload.ko" duration_s="$secs" \
-		nthreads="$nthr" stat_interval_s=30 stall_ms="${ARG_stall_ms:-0}"; then
+		nthreads="$nthr" stat_interval_s=30 stall_ms="${ARG_stall_ms:-0}" \
+		migrate="${ARG_migrate:-0}" ${ARG_move_us:+move_us=$ARG_move_us}; then
 		wl_say "FAIL: insmod crashsafe_workload.ko"
 		return 1
 	fi
@@ -137,8 +142,11 @@ scenario_run() {
 	calls=$(cat $par/calls)
 	errors=$(cat $par/errors)
 	cbs=$(cat $par/callbacks)
+	mid=$(cat $par/midwait 2>/dev/null || echo -)
+	mig=$(cat $par/migrated 2>/dev/null || echo -)
+	moves=$(cat $par/moves 2>/dev/null || echo -)
 	rmmod crashsafe_workload || wl_say "warning: rmmod crashsafe_workload failed"
-	wl_say "workload finished: calls=$calls callbacks=$cbs errors=$errors"
+	wl_say "workload finished: calls=$calls callbacks=$cbs errors=$errors midwait=$mid migrated=$mig moves=$moves"
 	if [ "$errors" != 0 ]; then
 		wl_say "FAIL: the workload reported $errors errors"
 		fail=1

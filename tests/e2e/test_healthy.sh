@@ -4,8 +4,13 @@
 # report. crashsafe.ko runs with its default detection (CSD timeout,
 # hard-lockup detector) and panic_on_csd_hang=1 panic_on_hardlockup=1, so a
 # false report would crash the guest.
-#   tests/e2e/test_healthy.sh KVER [SECONDS]    (KVER 6.12|6.1, SECONDS 300)
-# Environment: CPUS (2; 2-4 sensible), E2E_OUT or OUT (result dir).
+#   tests/e2e/test_healthy.sh KVER [SECONDS]    (KVER any short name, SECONDS 300)
+# Environment: CPUS (2; 2-4 sensible), E2E_OUT or OUT (result dir),
+# MIGRATE=1 (crashsafe_workload's mover re-pins workers to random CPUs, also
+# while they wait), REQUIRE_MIDWAIT=0|1 (fail unless some waiter was moved
+# mid-wait; default 1 with MIGRATE=1 on kernels 7 and newer, whose
+# smp_call_function_single() waits preemptibly, else 0).
+# tests/e2e/test_healthy_all.sh runs this on five kernels at once.
 # Takes SECONDS + about 60 s of guest time (boot, 15 s idle, checks).
 # QEMU_CPU defaults to "qemu64,-cx16" here: under this IPI load, QEMU 7.2
 # TCG (Debian bookworm) corrupts EFLAGS after the guest's cmpxchg16b (the
@@ -23,6 +28,11 @@ secs=${2:-300}
 cpus=${CPUS:-2}
 out=${E2E_OUT:-${OUT:-/tmp/crashsafe-e2e/healthy-$kver-$cpus}}
 
+migrate=${MIGRATE:-0}
+full=$("$top/scripts/kernels.sh" resolve "$kver") || full=$kver
+need_mid=${REQUIRE_MIDWAIT:-0}
+[ -z "${REQUIRE_MIDWAIT:-}" ] && [ "$migrate" = 1 ] && [ "${full%%.*}" -ge 7 ] 2>/dev/null && need_mid=1
+
 fail() {
 	echo "FAIL test_healthy $kver ($cpus cpus, $secs s): $*" >&2
 	exit 1
@@ -30,7 +40,7 @@ fail() {
 
 export QEMU_CPU=${QEMU_CPU:-qemu64,-cx16}
 "$top/scripts/qemu-kdump.sh" --kernel "$kver" --cpus "$cpus" \
-	--scenario workload --arg seconds="$secs" --out "$out"
+	--scenario workload --arg seconds="$secs" --arg migrate="$migrate" --out "$out"
 rc=$?
 c=$out/console.log
 [ -f "$c" ] || fail "no console log ($out)"
@@ -41,5 +51,16 @@ grep -a -q 'crashsafe-scenario-exit: 0' "$c" ||
 	fail "scenario exited non-zero: $(grep -a 'scenario: workload: FAIL' "$c" | head -n 3 | tr '\n' ' ')"
 [ $rc = 0 ] || fail "qemu-kdump.sh exited $rc ($(cat "$out/result.txt" 2>/dev/null))"
 
-echo "PASS test_healthy $kver ($cpus cpus, $secs s, cpu $QEMU_CPU): $ncalls calls, 0 errors, $ev CSD/IPI events recorded, no report"
+# "crashsafe_workload: migrated: N waits moved mid-wait, M ended on another CPU, K moves"
+mig_line=$(grep -a -o 'crashsafe_workload: migrated: [0-9]* waits moved mid-wait, [0-9]* ended on another CPU, [0-9]* moves' "$c" | tail -n1)
+read -r midwait migrated moves <<<"$(echo "$mig_line" | awk '{print $3, $7, $12}')"
+if [ "$migrate" = 1 ]; then
+	[ -n "$mig_line" ] || fail "no 'crashsafe_workload: migrated' line (see $c)"
+	[ "$moves" -gt 0 ] || fail "MIGRATE=1 but the mover moved no worker"
+	if [ "$need_mid" = 1 ] && [ "$midwait" -le 0 ]; then
+		fail "no waiter was moved mid-wait ($migrated calls ended on another CPU, $moves moves): the run did not test migrating waiters"
+	fi
+fi
+
+echo "PASS test_healthy $kver ($cpus cpus, $secs s, cpu $QEMU_CPU): $ncalls calls, 0 errors, $ev CSD/IPI events recorded, ${mig_line:+$midwait waits moved mid-wait$([ "$need_mid" = 1 ] && echo ' (required > 0)'), $migrated ended on another CPU, $moves moves, }no report"
 exit 0

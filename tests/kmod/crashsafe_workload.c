@@ -15,9 +15,23 @@
  * number of callbacks that ran is compared with the number that were
  * requested, so a lost or duplicated callback is an error.
  *
- * Results: pr_info "crashsafe_workload: done: N calls, M errors" and the
- * read-only parameters done (0 running, 1 finished), calls, errors,
- * callbacks under /sys/module/crashsafe_workload/parameters/.
+ * migrate=1: the workers are not bound to their CPU for good; a mover
+ * thread re-pins a random worker to another random CPU every move_us, so a
+ * worker is moved off its CPU while it waits for a call whenever the kernel
+ * waits with preemption enabled (7.x: smp_call_function_single() and
+ * smp_call_function_any() on a preemptible kernel). For those two wait=1
+ * calls the callback looks where the waiting task is while it waits (the
+ * csd is released only after the callback returns): a waiter found on
+ * another CPU than it made the call on counts in "midwait". On kernels
+ * that pin the waiter (get_cpu() around the wait: 6.1, 6.12, 6.12-rt)
+ * midwait stays 0, the moves land before or after the wait; "migrated"
+ * counts the calls that returned on another CPU, for either reason.
+ *
+ * Results: pr_info "crashsafe_workload: done: N calls, M errors",
+ * "crashsafe_workload: migrated: N waits moved mid-wait, M ended on
+ * another CPU, K moves" and the read-only parameters done (0 running,
+ * 1 finished), calls, errors, callbacks, midwait, migrated, moves under
+ * /sys/module/crashsafe_workload/parameters/.
  * duration_s=0 runs until the module is removed.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -63,6 +77,14 @@ static int stall_ms;
 module_param(stall_ms, int, 0444);
 MODULE_PARM_DESC(stall_ms, "Halfway through, stop every CPU with irqs off this long (stop_machine): what a paused and resumed VM looks like from inside (0: off)");
 
+static int migrate;
+module_param(migrate, int, 0444);
+MODULE_PARM_DESC(migrate, "1: a mover thread re-pins random workers to random CPUs, also mid-wait (0: workers stay bound)");
+
+static int move_us = 2000;
+module_param(move_us, int, 0444);
+MODULE_PARM_DESC(move_us, "Microseconds between two moves of the mover (migrate=1)");
+
 /* Results, read-only from sysfs. */
 static int stalled_ms;
 module_param(stalled_ms, int, 0444);
@@ -83,6 +105,18 @@ MODULE_PARM_DESC(errors, "Failed checks (0 on a healthy system)");
 static ulong callbacks;
 module_param(callbacks, ulong, 0444);
 MODULE_PARM_DESC(callbacks, "Callbacks that ran");
+
+static ulong midwait;
+module_param(midwait, ulong, 0444);
+MODULE_PARM_DESC(midwait, "wait=1 calls whose waiter was on another CPU while its callback ran");
+
+static ulong migrated;
+module_param(migrated, ulong, 0444);
+MODULE_PARM_DESC(migrated, "wait=1 calls that returned on another CPU than they were made on");
+
+static ulong moves;
+module_param(moves, ulong, 0444);
+MODULE_PARM_DESC(moves, "Workers re-pinned to another CPU by the mover (migrate=1)");
 
 enum wl_op {
 	WL_OP_SINGLE_WAIT,	/* smp_call_function_single(wait=1) */
@@ -107,6 +141,9 @@ struct wl_req {
 	atomic_t hits;
 	int expect_cpu;			/* -1: any CPU of mask */
 	const struct cpumask *mask;	/* NULL: any CPU */
+	struct task_struct *waiter;	/* wait=1: the calling task, or NULL */
+	int from;			/* the CPU it made the call on */
+	bool moved;			/* the callback found it elsewhere */
 };
 
 struct wl_thread {
@@ -121,12 +158,16 @@ struct wl_thread {
 	u64 errors;
 	u64 ebusy;
 	u64 offline;
+	u64 midwait;			/* waiter moved while it waited */
+	u64 migrated;			/* wait=1 calls that ended elsewhere */
 	u64 ops[WL_NR_OPS];
 };
 
 static struct wl_thread *wl_threads;
 static int wl_nr_threads;
 static struct task_struct *wl_manager;
+static struct task_struct *wl_mover;
+static atomic_long_t wl_moves = ATOMIC_LONG_INIT(0);
 static unsigned long wl_deadline;
 static DEFINE_PER_CPU(u64, wl_handled);
 static DEFINE_PER_CPU(u64, wl_sink);
@@ -148,6 +189,9 @@ static void wl_handler(void *info)
 		atomic_long_inc(&wl_handler_errors);
 	else if (req->mask && !cpumask_test_cpu(cpu, req->mask))
 		atomic_long_inc(&wl_handler_errors);
+	/* the waiter still waits: its csd is released after we return */
+	if (req->waiter && task_cpu(req->waiter) != req->from)
+		WRITE_ONCE(req->moved, true);
 	atomic_inc(&req->hits);
 	this_cpu_inc(wl_handled);
 }
@@ -166,16 +210,21 @@ static u64 wl_rand(struct wl_thread *t)
 	return t->rng * 2685821657736338717ULL;
 }
 
-static int wl_rand_cpu(struct wl_thread *t)
+/* The (r mod online)-th online CPU. */
+static int wl_pick_cpu(u64 r)
 {
-	unsigned int n = num_online_cpus();
-	unsigned int k = wl_rand(t) % n;
+	unsigned int k = r % num_online_cpus();
 	int cpu;
 
 	for_each_online_cpu(cpu)
 		if (k-- == 0)
 			return cpu;
 	return cpumask_first(cpu_online_mask);
+}
+
+static int wl_rand_cpu(struct wl_thread *t)
+{
+	return wl_pick_cpu(wl_rand(t));
 }
 
 static void wl_rand_mask(struct wl_thread *t)
@@ -239,6 +288,9 @@ static void wl_one_op(struct wl_thread *t, enum wl_op op)
 	case WL_OP_SINGLE_WAIT:
 		cpu = wl_rand_cpu(t);
 		req.expect_cpu = cpu;
+		req.waiter = current;
+		/* raw_: the worker may move (migrate=1), that is the point */
+		req.from = raw_smp_processor_id();
 		ret = smp_call_function_single(cpu, wl_handler, &req, 1);
 		wl_check_ret(t, ret, op);
 		if (!ret)
@@ -298,6 +350,8 @@ static void wl_one_op(struct wl_thread *t, enum wl_op op)
 	case WL_OP_ANY_WAIT:
 		wl_rand_mask(t);
 		req.mask = t->mask;
+		req.waiter = current;
+		req.from = raw_smp_processor_id();
 		ret = smp_call_function_any(t->mask, wl_handler, &req, 1);
 		wl_check_ret(t, ret, op);
 		if (!ret)
@@ -313,6 +367,10 @@ static void wl_one_op(struct wl_thread *t, enum wl_op op)
 	default:
 		return;
 	}
+	if (req.waiter && raw_smp_processor_id() != req.from)
+		t->migrated++;
+	if (READ_ONCE(req.moved))
+		t->midwait++;
 	t->ops[op]++;
 	t->calls++;
 }
@@ -334,6 +392,42 @@ static int wl_worker(void *arg)
 			cond_resched();
 	}
 	/* Stay around until the manager collects us. */
+	while (!kthread_should_stop()) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (!kthread_should_stop())
+			schedule();
+		__set_current_state(TASK_RUNNING);
+	}
+	return 0;
+}
+
+/*
+ * migrate=1: re-pin a random worker to a random other online CPU every
+ * move_us. set_cpus_allowed_ptr() moves a running worker through the
+ * stopper, i.e. at its next preemption point, mid-wait where the kernel
+ * waits preemptibly.
+ */
+static int wl_move(void *unused)
+{
+	u64 rng = get_random_u64() | 1;
+
+	while (!kthread_should_stop() &&
+	       (!duration_s || time_before(jiffies, wl_deadline))) {
+		struct wl_thread *t;
+		int cpu;
+
+		rng ^= rng >> 12;
+		rng ^= rng << 25;
+		rng ^= rng >> 27;
+		t = &wl_threads[(rng * 2685821657736338717ULL) % wl_nr_threads];
+		cpu = wl_pick_cpu(rng >> 17);
+		if (cpu != task_cpu(t->task) &&
+		    !set_cpus_allowed_ptr(t->task, cpumask_of(cpu))) {
+			WRITE_ONCE(t->cpu, cpu);
+			atomic_long_inc(&wl_moves);
+		}
+		usleep_range(move_us, move_us + move_us / 4 + 1);
+	}
 	while (!kthread_should_stop()) {
 		set_current_state(TASK_INTERRUPTIBLE);
 		if (!kthread_should_stop())
@@ -374,8 +468,13 @@ static void wl_finish(void)
 	u64 c, e, expected, handled, ebusy = 0, offline = 0;
 	u64 ops[WL_NR_OPS] = { 0 };
 	unsigned long until;
+	u64 mig = 0, mid = 0;
 	int i, k;
 
+	if (wl_mover) {
+		kthread_stop(wl_mover);
+		wl_mover = NULL;
+	}
 	for (i = 0; i < wl_nr_threads; i++)
 		if (wl_threads[i].task)
 			kthread_stop(wl_threads[i].task);
@@ -400,6 +499,8 @@ static void wl_finish(void)
 	for (i = 0; i < wl_nr_threads; i++) {
 		ebusy += wl_threads[i].ebusy;
 		offline += wl_threads[i].offline;
+		mig += wl_threads[i].migrated;
+		mid += wl_threads[i].midwait;
 		for (k = 0; k < WL_NR_OPS; k++)
 			ops[k] += wl_threads[i].ops[k];
 	}
@@ -407,8 +508,13 @@ static void wl_finish(void)
 		pr_info("op %s: %llu\n", wl_op_names[k], ops[k]);
 	pr_info("%llu callbacks, %llu async -EBUSY, %llu offline targets\n",
 		handled, ebusy, offline);
+	pr_info("migrated: %llu waits moved mid-wait, %llu ended on another CPU, %ld moves\n",
+		mid, mig, atomic_long_read(&wl_moves));
 	pr_info("done: %llu calls, %llu errors\n", c, e);
 
+	midwait = mid;
+	migrated = mig;
+	moves = atomic_long_read(&wl_moves);
 	calls = c;
 	errors = e;
 	callbacks = handled;
@@ -447,6 +553,8 @@ static int wl_manage(void *unused)
 
 	for (i = 0; i < wl_nr_threads; i++)
 		wake_up_process(wl_threads[i].task);
+	if (wl_mover)
+		wake_up_process(wl_mover);
 
 	while (!kthread_should_stop() &&
 	       (!duration_s || time_before(jiffies, wl_deadline))) {
@@ -492,7 +600,7 @@ static int __init wl_init(void)
 
 	if (nthreads < 1 || nthreads > 64 || duration_s < 0 ||
 	    delay_us < 0 || stat_interval_s < 0 || stall_ms < 0 ||
-	    stall_ms > 60000)
+	    stall_ms > 60000 || move_us < 10)
 		return -EINVAL;
 
 	cpus_read_lock();
@@ -521,26 +629,41 @@ static int __init wl_init(void)
 				t->task = NULL;
 				goto fail;
 			}
-			kthread_bind(t->task, cpu);
+			if (migrate)
+				set_cpus_allowed_ptr(t->task, cpumask_of(cpu));
+			else
+				kthread_bind(t->task, cpu);
 		}
 	}
 	cpus_read_unlock();
 	wl_nr_threads = n;
 
 	wl_deadline = jiffies + (unsigned long)duration_s * HZ;
+	if (migrate) {
+		wl_mover = kthread_create(wl_move, NULL, "cs_wl_mover");
+		if (IS_ERR(wl_mover)) {
+			ret = PTR_ERR(wl_mover);
+			wl_mover = NULL;
+			goto fail_unlocked;
+		}
+	}
 	wl_manager = kthread_run(wl_manage, NULL, "cs_wl_manager");
 	if (IS_ERR(wl_manager)) {
 		ret = PTR_ERR(wl_manager);
 		wl_manager = NULL;
 		goto fail_unlocked;
 	}
-	pr_info("started: %d threads on %u CPUs for %d s, opmask 0x%x\n",
-		wl_nr_threads, num_online_cpus(), duration_s, opmask);
+	pr_info("started: %d threads on %u CPUs for %d s, opmask 0x%x, migrate %d\n",
+		wl_nr_threads, num_online_cpus(), duration_s, opmask, migrate);
 	return 0;
 
 fail:
 	cpus_read_unlock();
 fail_unlocked:
+	if (wl_mover) {
+		kthread_stop(wl_mover);
+		wl_mover = NULL;
+	}
 	for (i = 0; i < wl_nr_threads; i++)
 		if (wl_threads[i].task)
 			kthread_stop(wl_threads[i].task);
