@@ -31,14 +31,11 @@ const char *cs_event_name(unsigned int type);
 #define CS_CSD_INFO_OFF		24
 
 /*
- * csd_detect.c: smp_call_function_many_cond(SCF_WAIT) on 6.1, whose
- * per-target csds the hooks cannot see: every remote target is tracked
- * until the call returns (no limit on the number of targets).
+ * csd_detect.c: smp_call_function_many_cond(SCF_WAIT) on 6.1 is seen at
+ * its entry, before it locks the csd of each target: tracked from then.
  */
-struct cpumask;
-u64 cs_csd_track_many(const struct cpumask *mask, unsigned long func,
-		      unsigned long info, unsigned long callsite, bool cond);
-void cs_csd_many_done(int cpu, u64 group);
+void cs_csd_track_prelock(int dst, unsigned long func, unsigned long info,
+			  unsigned long csd, unsigned long callsite);
 
 /* csd_detect.c: number of hangs detected so far, for debugfs status */
 unsigned int cs_csd_hang_count(void);

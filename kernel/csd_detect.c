@@ -21,13 +21,12 @@
  * a paused VM (every CPU stopped, then resumed) adds at most one cap,
  * less than csd_timeout_ms, so it cannot produce a report.
  *
- * Waits whose csds are invisible to the hooks (6.1: the per-CPU csds of
- * smp_call_function_many_cond() live in the static cfd_data) are tracked
- * from the call's entry to its return, one entry per remote target (no
- * limit) under a synthetic odd key (sender, target) that no csd address
- * can have. At the timeout the targets that provably have not answered
- * (no end of a queue flush on them since the call started) are reported;
- * the others ran the callback and are dropped without a report.
+ * The 6.1 hooks see a multi-CPU call (smp_call_function_many_cond()) at
+ * its entry, before it locks the csds of its targets (one per target, no
+ * limit): such a wait is entered "prelock" and becomes an ordinary csd
+ * wait once a pass sees its csd locked with its func and info; one that
+ * a pass finds unlocked a second time was done already or skipped by
+ * cond_func, and is dropped. No return probe is needed to see the end.
  *
  * A report captures the target by NMI, decides the verdict from the rings
  * (only from hooks that were live), logs it to the NMI-safe log and the
@@ -80,7 +79,7 @@ MODULE_PARM_DESC(fail_hooks, "tests: CS_HOOK_* bits whose hooks refuse to regist
 #define CS_PASS_MIN_NS	(10 * NSEC_PER_MSEC)	/* between two passes */
 
 /*
- * One tracked wait. Its key (csd address, or cs_many_key()) is in the
+ * One tracked wait. Its key (the csd address) is in the
  * parallel array cs_keys, 0 for a free slot, so that the queue hook's
  * probe reads 8 bytes per slot. Changed only with busy held.
  */
@@ -95,20 +94,16 @@ struct cs_wait {
 	u64 seq;		/* src's seq when queued (ring analysis) */
 	u64 waited;		/* ns, sum of the capped gaps between passes */
 	u64 reported_at;	/* waited when reported */
-	u64 group;		/* many: the sender's call number */
 	u32 id;			/* #N once reported */
 	int hang;		/* hang slot once reported, -1 none */
 	u8 fresh;		/* no pass has seen it yet */
 	u8 reported;
-	u8 many;
-	u8 cond;		/* many with cond_func: target maybe skipped */
+	u8 prelock;		/* tracked before its csd was locked (6.1 many) */
 };
 
 static struct cs_wait *cs_waits;
 static unsigned long *cs_keys;
 static unsigned int cs_waits_bits;
-static u64 *cs_many_gen;	/* per sender CPU: newest multi-CPU call */
-static u64 *cs_many_done;	/* per sender CPU: newest that returned */
 static struct cs_event *cs_rep_ev;	/* report scratch, pass held */
 static struct cs_capture *cs_scratch;	/* capture without a hang slot */
 static atomic_t cs_pass_busy = ATOMIC_INIT(0);
@@ -176,12 +171,6 @@ static bool cs_wait_trylock(struct cs_wait *w)
 static void cs_wait_unlock(struct cs_wait *w)
 {
 	atomic_set_release(&w->busy, 0);
-}
-
-/* A key no csd can have: csds are at least 8-byte aligned. */
-static unsigned long cs_many_key(int src, int dst)
-{
-	return ((unsigned long)dst << 32) | ((unsigned long)src << 1) | 1;
 }
 
 /*
@@ -255,13 +244,11 @@ static void cs_wait_fill(struct cs_wait *w, unsigned long key, int src,
 	w->seq = cs_seq_now();
 	w->waited = 0;
 	w->reported_at = 0;
-	w->group = 0;
 	w->id = 0;
 	w->hang = -1;
 	w->fresh = 1;
 	w->reported = 0;
-	w->many = 0;
-	w->cond = 0;
+	w->prelock = 0;
 	WRITE_ONCE(*cs_key(w), key);
 }
 
@@ -286,52 +273,24 @@ void cs_csd_track(int dst, unsigned long func, unsigned long info,
 }
 
 /*
- * Any context (kretprobe entry on int3, preemption off): a multi-CPU
- * wait (smp_call_function_many_cond(SCF_WAIT)) starts on this CPU. Track
- * every remote online target of @mask. @cond: targets may be skipped by
- * cond_func. Returns the call number for cs_csd_many_done(), 0 if nothing
- * is tracked.
+ * Any context (6.1 kprobe on smp_call_function_many_cond(SCF_WAIT), the
+ * sender with preemption off): @csd is about to be locked and queued for
+ * @dst, or skipped by the call's cond_func.
  */
-u64 cs_csd_track_many(const struct cpumask *mask, unsigned long func,
-		      unsigned long info, unsigned long callsite, bool cond)
+void cs_csd_track_prelock(int dst, unsigned long func, unsigned long info,
+			  unsigned long csd, unsigned long callsite)
 {
-	int this = raw_smp_processor_id();
-	unsigned int cpu, n = 0;
-	u64 group;
+	struct cs_wait *w;
 
-	if (!READ_ONCE(cs_detect_ready))
-		return 0;
-	group = ++cs_many_gen[this];
-	for_each_cpu_and(cpu, mask, cpu_online_mask) {
-		unsigned long key = cs_many_key(this, cpu);
-		struct cs_wait *w;
-
-		if (cpu == this)
-			continue;
-		w = cs_wait_take(key);
-		if (!w)
-			continue;
-		cs_wait_fill(w, key, this, cpu, func, info, 0, callsite);
-		w->many = 1;
-		w->cond = cond;
-		w->group = group;
-		cs_wait_unlock(w);
-		n++;
-	}
-	return n ? group : 0;
-}
-
-/*
- * Any context, any CPU (kretprobe return): the multi-CPU wait @group of
- * @cpu returned. Calls of one CPU never overlap (the caller keeps
- * preemption off), so the newest returned number marks them all done.
- */
-void cs_csd_many_done(int cpu, u64 group)
-{
-	if (cpu < 0 || cpu >= nr_cpu_ids)
+	if (!READ_ONCE(cs_detect_ready) || !csd)
 		return;
-	if (group > READ_ONCE(cs_many_done[cpu]))
-		WRITE_ONCE(cs_many_done[cpu], group);
+	w = cs_wait_take(csd);
+	if (!w)
+		return;
+	cs_wait_fill(w, csd, raw_smp_processor_id(), dst, func, info, csd,
+		     callsite);
+	w->prelock = 1;
+	cs_wait_unlock(w);
 }
 
 /* Any context: read and validate ring entry @n of @r into @out. */
@@ -467,110 +426,6 @@ static void cs_analyse(struct cs_wait *t, int src, struct cs_analysis *a)
 		if (a->gotipi_seq && (a->busy || seen_end))
 			break;
 	}
-}
-
-/*
- * Hard-IRQ context: the first CSD IPI (or noipi) @src sent after @after,
- * 0 if none; with @dst >= 0 only one meant for @dst. The call's IPI goes
- * out after all its targets are queued.
- */
-static u64 cs_sent_after(int src, u64 after, int dst)
-{
-	struct cs_ring *r = cs_ring_of(src);
-	struct cs_event e;
-	u64 head, i, sent = 0;
-
-	if (!r)
-		return 0;
-	cs_for_each_event_back(r, head, i, e) {
-		if (e.seq <= after)
-			break;
-		if (e.type != CS_EV_IPI && e.type != CS_EV_NOIPI &&
-		    e.type != CS_EV_PING)
-			continue;
-		/* A ping to more CPUs than that has no per-target ipi. */
-		if (dst >= 0 && e.dst != dst &&
-		    !(e.type == CS_EV_PING && e.aux > CS_MASK_EXPAND_MAX))
-			continue;
-		sent = e.seq;
-	}
-	return sent;
-}
-
-/*
- * Hard-IRQ context: has @dst answered requests queued after @after?
- * weak: a queue flush ended on @dst since then (the flush that runs the
- * callback must end after it was queued, so !weak = certainly pending);
- * strong: a whole flush started after @sent, when the request was
- * certainly queued. Without @dst's ring there is no evidence either way:
- * count it as answered, never report it.
- */
-static void cs_answered(int dst, u64 after, u64 sent, bool *weak,
-			bool *strong)
-{
-	struct cs_ring *r = cs_ring_of(dst);
-	bool end = false;
-	struct cs_event e;
-	u64 head, i;
-
-	*weak = !r;
-	*strong = !r;
-	if (!r)
-		return;
-	cs_for_each_event_back(r, head, i, e) {
-		if (e.seq <= after)
-			break;
-		if (e.type == CS_EV_HDLEND) {
-			end = true;
-			*weak = true;
-		} else if (end && (e.type == CS_EV_HANDLE ||
-				   e.type == CS_EV_IDLE)) {
-			/* The newest complete flush decides. */
-			*strong = sent && e.seq > sent;
-			break;
-		}
-	}
-}
-
-/*
- * Hard-IRQ context, check pass held: is target @w of a timed-out
- * multi-CPU wait certainly or probably the one not answering? Targets
- * that provably answered (a queue flush ended on them since the call
- * started) are not; if none is certainly pending while the wait goes on,
- * one flush may have ended before its target was queued: blame the
- * targets without a whole flush since the IPI.
- */
-static bool cs_many_pending(struct cs_wait *w)
-{
-	static u64 any_group, any_src = ~0ULL, any_pass;
-	static bool any;
-	unsigned int i, n = 1U << cs_waits_bits;
-	u64 sent = cs_sent_after(w->src, w->seq, -1);
-	bool weak, strong;
-
-	/* Once per group and pass: the rings move on between passes. */
-	if (any_src != w->src || any_group != w->group ||
-	    any_pass != cs_pass_no) {
-		any = false;
-		for (i = 0; i < n && !any; i++) {
-			struct cs_wait *o = &cs_waits[i];
-
-			if (!READ_ONCE(cs_keys[i]) || !o->many ||
-			    o->src != w->src || o->group != w->group)
-				continue;
-			cs_answered(o->dst, o->seq, sent, &weak, &strong);
-			if (o->cond && !cs_sent_after(o->src, o->seq, o->dst))
-				weak = true;
-			any = !weak;
-		}
-		any_src = w->src;
-		any_group = w->group;
-		any_pass = cs_pass_no;
-	}
-	cs_answered(w->dst, w->seq, sent, &weak, &strong);
-	if (w->cond && !cs_sent_after(w->src, w->seq, w->dst))
-		return false;	/* cond_func skipped it: never sent to */
-	return any ? !weak : !strong;
 }
 
 static const char * const cs_verdict_names[] = {
@@ -755,20 +610,27 @@ static void cs_csd_panic(struct cs_wait *t)
 	      (void *)t->info);
 }
 
-/* Any context: is the wait of @w over, wherever it ended? */
-static bool cs_wait_over(const struct cs_wait *w)
+/*
+ * Any context, slot held: is the wait of @w over, wherever it ended? A
+ * prelock wait not yet seen locked gets the pass that first sees it.
+ */
+static bool cs_wait_over(struct cs_wait *w)
 {
 	unsigned long hdr[4];
+	bool locked;
 
-	if (w->many)
-		return READ_ONCE(cs_many_done[w->src]) >= w->group ||
-		       READ_ONCE(cs_many_gen[w->src]) > w->group;
 	if (copy_from_kernel_nofault(hdr, (void *)w->csd, sizeof(hdr)))
 		return true;
-	/* Unlocked, or the memory holds another request now. */
-	return !(hdr[CS_CSD_FLAGS_OFF / 8] & CSD_FLAG_LOCK) ||
-	       hdr[CS_CSD_FUNC_OFF / 8] != w->func ||
-	       hdr[CS_CSD_INFO_OFF / 8] != w->info;
+	/* Locked, and the memory still holds this request. */
+	locked = (hdr[CS_CSD_FLAGS_OFF / 8] & CSD_FLAG_LOCK) &&
+		 hdr[CS_CSD_FUNC_OFF / 8] == w->func &&
+		 hdr[CS_CSD_INFO_OFF / 8] == w->info;
+	if (w->prelock) {
+		if (locked)
+			w->prelock = 0;
+		return !locked && !w->fresh;
+	}
+	return !locked;
 }
 
 /* Hard-IRQ context, pass and slot held: one wait, @gap ns later. */
@@ -789,10 +651,6 @@ static void cs_wait_check(struct cs_wait *w, u64 gap, u64 timeout_ns)
 		/* The target is alive if it runs this pass: let another CPU. */
 		if (w->dst == raw_smp_processor_id())
 			return;
-		if (w->many && !cs_many_pending(w)) {
-			WRITE_ONCE(*cs_key(w), 0);	/* it ran the callback */
-			return;
-		}
 		cs_csd_report(w);
 	} else if (READ_ONCE(panic_on_csd_hang) &&
 		   w->waited >= w->reported_at + CS_PANIC_DELAY_NS) {
@@ -880,12 +738,9 @@ int cs_detect_init(void)
 	cs_waits_bits = ilog2(n);
 	cs_waits = kvcalloc(n, sizeof(*cs_waits), GFP_KERNEL);
 	cs_keys = kvcalloc(n, sizeof(*cs_keys), GFP_KERNEL);
-	cs_many_gen = kcalloc(nr_cpu_ids, sizeof(u64), GFP_KERNEL);
-	cs_many_done = kcalloc(nr_cpu_ids, sizeof(u64), GFP_KERNEL);
 	cs_rep_ev = kcalloc(CS_REPORT_EV, sizeof(*cs_rep_ev), GFP_KERNEL);
 	cs_scratch = kzalloc(sizeof(*cs_scratch), GFP_KERNEL);
-	if (!cs_waits || !cs_keys || !cs_many_gen || !cs_many_done || !cs_rep_ev ||
-	    !cs_scratch) {
+	if (!cs_waits || !cs_keys || !cs_rep_ev || !cs_scratch) {
 		ret = -ENOMEM;
 		goto fail;
 	}
@@ -920,13 +775,9 @@ void cs_detect_exit(void)
 	kvfree(cs_waits);
 	kvfree(cs_keys);
 	cs_keys = NULL;
-	kfree(cs_many_gen);
-	kfree(cs_many_done);
 	kfree(cs_rep_ev);
 	kfree(cs_scratch);
 	cs_waits = NULL;
-	cs_many_gen = NULL;
-	cs_many_done = NULL;
 	cs_rep_ev = NULL;
 	cs_scratch = NULL;
 }

@@ -7,29 +7,30 @@
  *   generic_exec_single(cpu, csd)             queue (+ tracking)
  *   __smp_call_single_queue(cpu, node)        queue (+ tracking) unless
  *                                             generic_exec_single had it
- *   smp_call_function_many_cond() entry        queue per target (csd unknown)
- *                                              + tracking of waiting calls
- *   smp_call_function_many_cond() return       end of that tracking
+ *   smp_call_function_many_cond() entry        queue per target, with the
+ *                                              target's csd from cfd_data
+ *                                              (+ tracking of waiting calls)
  *   smp_ops.send_call_func_single_ipi(cpu)     ipi
  *   smp_ops.send_call_func_ipi(mask)           ping + ipi per target
  *   __flush_smp_call_function_queue() entry    handle (IRQ) / idle (task)
- *   flush_smp_call_function_queue() return     hdlend of an idle flush
+ *   first interrupt after an idle flush        hdlend of that flush
  *   (irq_vectors:call_function{,_single}_exit, csd_hooks_tp.c: hdlend of
  *   a flush in the IPI handler)
  *
- * smp_call_function_single() needs no probe of its own: its csd (on the
- * caller's stack when it waits) reaches generic_exec_single(), and the
- * wait is over when that csd's lock flag clears. The IPI senders are
- * whatever smp_ops points to (native_send_call_func_* on bare metal and
- * KVM, other functions on Xen), not fixed names.
+ * No return probe: a kretprobe replaces the return address on the stack
+ * while the function runs (with __kretprobe_trampoline), and the dump's
+ * backtraces (the kernel's own, crash's, drgn's) then lose the caller,
+ * exactly where a CPU hangs. The end of every wait is read from its csd
+ * instead (csd_detect.c: the wait is on while CSD_FLAG_LOCK is set), and
+ * the end of an idle-loop flush from the interrupt that follows it: that
+ * flush runs with interrupts off from start to end.
  *
- * Return probes replace a return address on the stack while the function
- * runs, and crash/drgn then cannot unwind past it in a dump. None sits
- * where a CPU hangs in a callback from the IPI handler (the flush's end
- * there comes from the exit tracepoint). Two are left: the idle-loop
- * flush wrapper, and smp_call_function_many_cond (6.1 keeps its csds in
- * the static cfd_data, out of the hooks' sight, so its wait is tracked
- * from entry to return).
+ * smp_call_function_single() needs no probe of its own: its csd (on the
+ * caller's stack when it waits) reaches generic_exec_single(). The csds of
+ * smp_call_function_many_cond() are per sender and target in the static
+ * per-CPU cfd_data, found once by name. The IPI senders are whatever
+ * smp_ops points to (native_send_call_func_* on bare metal and KVM, other
+ * functions on Xen), not fixed names.
  *
  * Handlers may run in any context, NMI included.
  */
@@ -41,6 +42,8 @@
 #include <linux/smp.h>
 #include <linux/cpumask.h>
 #include <linux/uaccess.h>
+#include <linux/percpu.h>
+#include <linux/tracepoint.h>
 
 #include "crashsafe.h"
 #include "csd.h"
@@ -50,10 +53,17 @@
 /* The csd generic_exec_single() recorded, so its inner queue is not. */
 static DEFINE_PER_CPU(unsigned long, cs_kp_ges_csd);
 
-struct cs_kp_many_call {
-	u64 group;
-	int cpu;
-};
+/* An idle-loop flush started on this CPU and no interrupt came since. */
+static DEFINE_PER_CPU(bool, cs_kp_idle_open);
+
+/*
+ * kernel/smp.c (6.1): struct call_function_data starts with
+ * struct cfd_percpu __percpu *pcpu, and struct cfd_percpu with the
+ * call_single_data_t of that (sender, target) pair (pahole of Debian's
+ * 6.1.0-57 BTF). cs_kp_cfd is &cfd_data, 0 if it was not found.
+ */
+#define CS_CFD_PCPU_OFF		0
+static unsigned long cs_kp_cfd;
 
 /* At a function's entry, the word at sp is the return address. */
 static unsigned long cs_kp_retaddr(struct pt_regs *regs)
@@ -116,44 +126,46 @@ static int notrace cs_kp_queue(struct kprobe *p, struct pt_regs *regs)
 }
 
 /*
- * Kretprobe entry (int3, preemption off), caller in task context:
+ * Any context (@sender's own many call, preemption off): the csd that
+ * @sender uses for @cpu, 0 if unknown. cfd->pcpu is read at each call:
+ * kernel/smp.c frees and reallocates it across CPU hotplug.
+ */
+static unsigned long cs_kp_many_csd(int sender, int cpu)
+{
+	unsigned long pcpu = 0;
+
+	if (!cs_kp_cfd ||
+	    copy_from_kernel_nofault(&pcpu, (void *)(per_cpu_offset(sender) +
+				     cs_kp_cfd + CS_CFD_PCPU_OFF),
+				     sizeof(pcpu)) || !pcpu)
+		return 0;
+	return pcpu + per_cpu_offset(cpu);
+}
+
+/*
+ * Kprobe (int3, preemption off), caller in task context:
  * smp_call_function_many_cond(mask, func, info, scf_flags, cond_func).
  * A queue event per target (cond_func is not called here: it may skip
- * some), and with SCF_WAIT the targets are tracked until the return.
- * Returns 1 (no return probe) when nothing is tracked.
+ * some), and with SCF_WAIT every target's csd is tracked. The csds are
+ * locked after this point: csd_detect.c gives them one check pass to be.
  */
-static int notrace cs_kp_many_entry(struct kretprobe_instance *ri,
-				    struct pt_regs *regs)
+static int notrace cs_kp_many(struct kprobe *p, struct pt_regs *regs)
 {
-	struct cs_kp_many_call *c = (struct cs_kp_many_call *)ri->data;
 	const struct cpumask *mask = (const struct cpumask *)regs->di;
-	unsigned long func = regs->si, ret = cs_kp_retaddr(regs);
+	unsigned long func = regs->si, ret = cs_kp_retaddr(regs), csd;
 	int this = raw_smp_processor_id();
+	bool wait = regs->cx & CS_SCF_WAIT;
 	unsigned int cpu, n = 0;
 
 	for_each_cpu_and(cpu, mask, cpu_online_mask) {
 		if (cpu == this)
 			continue;
-		if (++n > CS_MASK_EXPAND_MAX)
-			break;
-		cs_event(CS_EV_QUEUE, this, cpu, func, 0, ret, 0);
+		csd = cs_kp_many_csd(this, cpu);
+		if (++n <= CS_MASK_EXPAND_MAX)
+			cs_event(CS_EV_QUEUE, this, cpu, func, csd, ret, 0);
+		if (wait && csd)
+			cs_csd_track_prelock(cpu, func, regs->dx, csd, ret);
 	}
-	c->group = 0;
-	c->cpu = this;
-	if (n && (regs->cx & CS_SCF_WAIT))
-		c->group = cs_csd_track_many(mask, func, regs->dx, ret,
-					     regs->r8 != 0);
-	return c->group ? 0 : 1;
-}
-
-/* Kretprobe return (preemption off): the multi-CPU wait is over. */
-static int notrace cs_kp_many_ret(struct kretprobe_instance *ri,
-				  struct pt_regs *regs)
-{
-	struct cs_kp_many_call *c = (struct cs_kp_many_call *)ri->data;
-
-	if (c->group)
-		cs_csd_many_done(c->cpu, c->group);
 	return 0;
 }
 
@@ -181,21 +193,37 @@ static int notrace cs_kp_ipi_mask(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
+/*
+ * Hard-IRQ context: this CPU takes an interrupt, so a flush of its queue
+ * from the idle loop (interrupts off throughout) has ended: its hdlend.
+ */
+static void notrace cs_kp_idle_end(void)
+{
+	if (!__this_cpu_read(cs_kp_idle_open))
+		return;
+	__this_cpu_write(cs_kp_idle_open, false);
+	cs_event(CS_EV_HDLEND, CS_NO_CPU, raw_smp_processor_id(), 0, 0, 0, 0);
+}
+
 /* Hard-IRQ or idle/task context with irqs off: queue flush starts. */
 static int notrace cs_kp_flush(struct kprobe *p, struct pt_regs *regs)
 {
+	bool irq = in_hardirq();
+
 	/* No callsite: the caller is the IPI handler or the idle loop. */
-	cs_event(in_hardirq() ? CS_EV_HANDLE : CS_EV_IDLE, CS_NO_CPU,
+	if (irq)
+		cs_kp_idle_end();
+	else
+		__this_cpu_write(cs_kp_idle_open, true);
+	cs_event(irq ? CS_EV_HANDLE : CS_EV_IDLE, CS_NO_CPU,
 		 raw_smp_processor_id(), 0, 0, 0, 0);
 	return 0;
 }
 
-/* Idle task, irqs off: the idle loop's queue flush is done. */
-static int notrace cs_kp_flush_ret(struct kretprobe_instance *ri,
-				   struct pt_regs *regs)
+/* Hard-IRQ context: irq_vectors:local_timer_entry and call_function*_entry. */
+static void notrace cs_kp_irq_entry(void *data, int vector)
 {
-	cs_event(CS_EV_HDLEND, CS_NO_CPU, raw_smp_processor_id(), 0, 0, 0, 0);
-	return 0;
+	cs_kp_idle_end();
 }
 
 /* The hook kind (CS_HOOK_*) each probe gives evidence for. */
@@ -208,29 +236,50 @@ static struct kprobe cs_kps[] = {
 	{ .pre_handler = cs_kp_ipi },
 	{ .pre_handler = cs_kp_ipi_mask },
 	{ .symbol_name = "__flush_smp_call_function_queue", .pre_handler = cs_kp_flush },
+	{ .symbol_name = "smp_call_function_many_cond", .pre_handler = cs_kp_many },
 };
 static const u32 cs_kp_kind[ARRAY_SIZE(cs_kps)] = {
 	CS_KP_QUEUE, CS_KP_QUEUE, CS_HOOK_IPI_SEND, CS_HOOK_IPI_SEND,
-	CS_HOOK_CSD_ENTRY_EXIT,
+	CS_HOOK_CSD_ENTRY_EXIT, CS_HOOK_MANY_WAIT,
 };
 static bool cs_kp_ok[ARRAY_SIZE(cs_kps)];
 
-static struct kretprobe cs_krps[] = {
-	{
-		.kp.symbol_name = "flush_smp_call_function_queue",
-		.handler = cs_kp_flush_ret,
-	},
-	{
-		.kp.symbol_name = "smp_call_function_many_cond",
-		.entry_handler = cs_kp_many_entry,
-		.handler = cs_kp_many_ret,
-		.data_size = sizeof(struct cs_kp_many_call),
-	},
+/*
+ * The interrupts that end an idle flush. They run before the other probes
+ * of these tracepoints (csd_hooks_tp.c's gotipi), so the hdlend of the
+ * idle flush precedes the interrupt's own events in the ring.
+ */
+#define CS_KP_IRQ_PRIO	(TRACEPOINT_DEFAULT_PRIO + 1)
+static const char * const cs_kp_irq_tps[] = {
+	"local_timer_entry", "call_function_entry", "call_function_single_entry",
 };
-static const u32 cs_krp_kind[ARRAY_SIZE(cs_krps)] = {
-	CS_HOOK_CSD_ENTRY_EXIT, CS_HOOK_MANY_WAIT,
-};
-static bool cs_krp_ok[ARRAY_SIZE(cs_krps)];
+static struct tracepoint *cs_kp_irq_tp[ARRAY_SIZE(cs_kp_irq_tps)];
+
+/*
+ * Process context: &cfd_data (kernel/smp.c, static per-CPU) by name.
+ * kallsyms_lookup_name() is not exported since 5.7; a kprobe resolves its
+ * address. Only 6.1 comes here, built without X86_KERNEL_IBT, so the
+ * indirect call needs no ENDBR. 0 if not found.
+ */
+static unsigned long cs_kp_find_cfd(void)
+{
+	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
+	unsigned long (*lookup)(const char *name);
+	unsigned long cfd, pcpu = 0;
+
+	if (register_kprobe(&kp))
+		return 0;
+	lookup = (unsigned long (*)(const char *))kp.addr;
+	unregister_kprobe(&kp);
+	cfd = lookup ? lookup("cfd_data") : 0;
+	/* A per-CPU offset: this CPU's copy must hold a pcpu pointer. */
+	if (!cfd || copy_from_kernel_nofault(&pcpu,
+			(void *)(per_cpu_offset(raw_smp_processor_id()) +
+				cfd + CS_CFD_PCPU_OFF),
+			sizeof(pcpu)) || !pcpu)
+		return 0;
+	return cfd;
+}
 
 /* Process context: a probe name for the log. */
 static const char *cs_kp_name(struct kprobe *kp)
@@ -243,6 +292,31 @@ int cs_kp_init(void)
 	u32 wanted = CS_KP_QUEUE | CS_HOOK_IPI_SEND | CS_HOOK_CSD_ENTRY_EXIT |
 		     CS_HOOK_MANY_WAIT, failed = 0;
 	int i, ret, nr = 0;
+
+	/* Before the probes: cs_kp_many() reads it. */
+	cs_kp_cfd = cs_kp_find_cfd();
+	if (!cs_kp_cfd) {
+		pr_warn("cfd_data not found: multi-CPU waits not tracked\n");
+		failed |= CS_HOOK_MANY_WAIT;
+	}
+	/* Before the flush probe, so that no idle flush goes without its end. */
+	for (i = 0; i < ARRAY_SIZE(cs_kp_irq_tps); i++) {
+		struct tracepoint *tp = cs_tracepoint_find(cs_kp_irq_tps[i]);
+
+		if (cs_hook_forced_fail(CS_HOOK_CSD_ENTRY_EXIT))
+			ret = -EPERM;
+		else
+			ret = tp ? tracepoint_probe_register_prio(tp,
+					cs_kp_irq_entry, NULL, CS_KP_IRQ_PRIO) :
+				   -ENOENT;
+		if (ret) {
+			pr_warn("tracepoint %s: %d%s\n", cs_kp_irq_tps[i], ret,
+				ret == -EPERM ? " (fail_hooks)" : "");
+			failed |= CS_HOOK_CSD_ENTRY_EXIT;
+			continue;
+		}
+		cs_kp_irq_tp[i] = tp;
+	}
 
 	/* What this kernel really calls: Xen guests' smp_ops differ. */
 	cs_kps[2].addr = (kprobe_opcode_t *)smp_ops.send_call_func_single_ipi;
@@ -263,35 +337,13 @@ int cs_kp_init(void)
 		cs_kp_ok[i] = true;
 		nr++;
 	}
-	for (i = 0; i < ARRAY_SIZE(cs_krps); i++) {
-		/*
-		 * Handlers run with preemption off. The probed functions run
-		 * with preemption (flush: irqs) off nearly to their return,
-		 * so about one instance per CPU is live. A missed instance
-		 * skips its entry handler too: nothing stays tracked without
-		 * its return.
-		 */
-		cs_krps[i].maxactive = num_possible_cpus() * 4;
-		if (cs_hook_forced_fail(cs_krp_kind[i]))
-			ret = -EPERM;
-		else
-			ret = register_kretprobe(&cs_krps[i]);
-		if (ret) {
-			pr_warn("kretprobe %s: %d%s\n",
-				cs_krps[i].kp.symbol_name, ret,
-				ret == -EPERM ? " (fail_hooks)" : "");
-			failed |= cs_krp_kind[i];
-			continue;
-		}
-		cs_krp_ok[i] = true;
-		nr++;
-	}
 	cs_csd_set_hooks(wanted, wanted & ~failed);
 	if (!nr) {
 		cs_kp_exit();
 		return -ENOENT;
 	}
-	pr_info("%d kprobes/kretprobes on kernel/smp.c and IPI senders\n", nr);
+	pr_info("%d kprobes (no return probes) on kernel/smp.c and IPI senders\n",
+		nr);
 	return 0;
 }
 
@@ -304,9 +356,12 @@ void cs_kp_exit(void)
 			unregister_kprobe(&cs_kps[i]);
 		cs_kp_ok[i] = false;
 	}
-	for (i = 0; i < ARRAY_SIZE(cs_krps); i++) {
-		if (cs_krp_ok[i])
-			unregister_kretprobe(&cs_krps[i]);
-		cs_krp_ok[i] = false;
+	for (i = 0; i < ARRAY_SIZE(cs_kp_irq_tp); i++) {
+		if (cs_kp_irq_tp[i])
+			tracepoint_probe_unregister(cs_kp_irq_tp[i],
+						    cs_kp_irq_entry, NULL);
+		cs_kp_irq_tp[i] = NULL;
 	}
+	/* Gone before the module text: csd_hooks_tp.c syncs its own. */
+	tracepoint_synchronize_unregister();
 }

@@ -9,6 +9,8 @@
 # and the sender's IPI to it is dropped (a lost IPI; call=single only).
 # --arg busy=1: the victim is stuck in an earlier callback of the sender's.
 # --arg fail_hooks=BITS: crashsafe.ko refuses those hook kinds (CS_HOOK_*).
+# --arg migrate=N: N short hangs whose waiter migrates mid-wait (no report
+# allowed), then the real hang, with a migrating waiter (call=single).
 # shellcheck disable=SC2034  # read by the harness that sources this file
 SCENARIO_TIMEOUT=240
 # shellcheck disable=SC2034
@@ -23,8 +25,13 @@ scenario_run() {
 	sender=${ARG_sender:-0}
 	call=${ARG_call:-single}
 	echo "scenario: csd hang, victim cpu $victim, sender cpu $sender, call $call" > /dev/console
+	# For stack checks on the dump (test_csd_hang_many_stacks.sh): the
+	# return-probe trampolines this boot. Before the victim spins: once it
+	# does, a process that exits can hang in a TLB flush to it.
+	grep -E " (__kretprobe_trampoline|arch_rethook_trampoline|rethook_trampoline)\$" \
+		/proc/kallsyms | sed 's/^/scenario: kallsyms /' > /dev/console
 	insmod "$MODDIR"/crashsafe_test_csd.ko victim="$victim" sender="$sender" call="$call" \
-		lost_ipi="${ARG_lost_ipi:-0}" busy="${ARG_busy:-0}"
+		lost_ipi="${ARG_lost_ipi:-0}" busy="${ARG_busy:-0}" migrate="${ARG_migrate:-0}"
 	echo "scenario: cpu $sender waits for cpu $victim, waiting for the detector" > /dev/console
 	sleep 120
 }

@@ -16,6 +16,16 @@
  * victim an asynchronous request whose callback never returns (it spins
  * in the victim's call-function interrupt), then waits on a second one:
  * the target is busy in a prior callback.
+ * With migrate=N (call=single, 3 CPUs or more) the waiter is a task that
+ * moves between CPUs while it waits, as waits do on kernels whose
+ * csd_lock_wait() is preemptible: N rounds in which the victim keeps
+ * interrupts off for CS_TEST_ROUND_MS (less than csd_timeout_ms) while the
+ * sender, queued from CPU @sender with smp_call_function_single_async(),
+ * polls its csd's lock flag and hops to another CPU every few ms (each
+ * round is over when the victim takes the IPI: no report may follow); then
+ * a real hang of the same shape, to be reported once as @sender -> victim.
+ * On 6.x smp_call_function_single() itself waits with preemption off, so
+ * its waiter cannot move: this is the 7.x shape, forced.
  * There is no way back: the module cannot be unloaded.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -51,7 +61,15 @@ static bool busy;
 module_param(busy, bool, 0444);
 MODULE_PARM_DESC(busy, "the victim is stuck in an earlier callback of the sender's");
 
+static int migrate;
+module_param(migrate, int, 0444);
+MODULE_PARM_DESC(migrate, "rounds of a short hang with a waiter that migrates mid-wait, before the real hang (call=single)");
+
+#define CS_TEST_ROUND_MS	1500	/* irqs off per round, < csd_timeout_ms */
+
 static int cs_test_spinning;
+static int cs_test_round;		/* migrate: the victim's round */
+static call_single_data_t cs_test_async_csd;
 static bool cs_test_many;
 static struct cpumask cs_test_mask;	/* many: the targets */
 static struct cpumask cs_test_ran;	/* CPUs that ran cs_test_ipi_func */
@@ -60,7 +78,8 @@ static struct cpumask cs_test_ran;	/* CPUs that ran cs_test_ipi_func */
 static noinline void cs_test_ipi_func(void *info)
 {
 	cpumask_set_cpu(smp_processor_id(), &cs_test_ran);
-	if (smp_processor_id() == victim)
+	/* migrate: the rounds' requests are answered, the hang's is not. */
+	if (smp_processor_id() == victim && !migrate)
 		WRITE_ONCE(cs_test_spinning, 2);
 }
 
@@ -144,12 +163,21 @@ static noinline void cs_test_busy_func(void *info)
 
 static int cs_test_victim_fn(void *unused)
 {
+	int r;
+
 	/*
 	 * Let insmod finish first: do_init_module() changes page attributes
 	 * and frees init memory, and the TLB flushes that causes would wait
 	 * for this CPU too and hang before the sender's request does.
 	 */
 	msleep(1000);
+	for (r = 1; r <= migrate; r++) {
+		local_irq_disable();
+		WRITE_ONCE(cs_test_round, r);
+		mdelay(CS_TEST_ROUND_MS);
+		local_irq_enable();
+		msleep(500);	/* the sender logs the round */
+	}
 	if (lost_ipi)
 		preempt_disable();	/* interrupts stay on */
 	else
@@ -158,9 +186,60 @@ static int cs_test_victim_fn(void *unused)
 	return 0;
 }
 
+/*
+ * migrate: queue an async request to the victim from CPU @sender, then
+ * wait for it, preemptible, hopping between the CPUs of cs_test_mask.
+ * Returns the migrations seen mid-wait; never returns if the victim never
+ * answers.
+ */
+static int cs_test_migrating_wait(int round)
+{
+	unsigned long start = jiffies;
+	int ret, cpu, last, moves = 0;
+
+	set_cpus_allowed_ptr(current, cpumask_of(sender));
+	preempt_disable();
+	ret = smp_call_function_single_async(victim, &cs_test_async_csd);
+	cpu = smp_processor_id();
+	preempt_enable();
+	pr_info("round %d: async cs_test_ipi_func to CPU%d queued on CPU%d: %d\n",
+		round, victim, cpu, ret);
+	if (ret)
+		return 0;
+	last = cpu;
+	while (READ_ONCE(cs_test_async_csd.node.u_flags) & CSD_FLAG_LOCK) {
+		cpu = cpumask_next(raw_smp_processor_id(), &cs_test_mask);
+		if (cpu >= nr_cpu_ids)
+			cpu = cpumask_first(&cs_test_mask);
+		set_cpus_allowed_ptr(current, cpumask_of(cpu));
+		if (raw_smp_processor_id() != last) {
+			moves++;
+			last = raw_smp_processor_id();
+		}
+		usleep_range(5000, 6000);
+	}
+	pr_info("round %d: request done after %u ms, waiter migrated %d times mid-wait\n",
+		round, jiffies_to_msecs(jiffies - start), moves);
+	return moves;
+}
+
 static int cs_test_sender_fn(void *unused)
 {
-	int ret;
+	int ret, r, moves = 0;
+
+	if (migrate) {
+		for (r = 1; r <= migrate; r++) {
+			while (READ_ONCE(cs_test_round) < r)
+				usleep_range(200, 400);
+			moves += cs_test_migrating_wait(r);
+		}
+		pr_info("migrate: %d rounds, %d migrations mid-wait; now the real hang\n",
+			migrate, moves);
+		while (!READ_ONCE(cs_test_spinning))
+			usleep_range(200, 400);
+		cs_test_migrating_wait(r);
+		return 0;
+	}
 
 	if (busy) {
 		msleep(1000);	/* let insmod finish, as the victim does */
@@ -230,9 +309,19 @@ static int __init cs_test_csd_init(void)
 		pr_err("call=%s: want single or many\n", call);
 		return -EINVAL;
 	}
-	if ((lost_ipi || busy) && cs_test_many) {
-		pr_err("lost_ipi and busy work with call=single only\n");
+	if ((lost_ipi || busy || migrate) && cs_test_many) {
+		pr_err("lost_ipi, busy and migrate work with call=single only\n");
 		return -EINVAL;
+	}
+	if (migrate && (lost_ipi || busy || num_online_cpus() < 3)) {
+		pr_err("migrate: alone, and with 3 online CPUs or more\n");
+		return -EINVAL;
+	}
+	if (migrate) {
+		/* Where the waiter hops: every online CPU but the victim. */
+		cpumask_copy(&cs_test_mask, cpu_online_mask);
+		cpumask_clear_cpu(victim, &cs_test_mask);
+		INIT_CSD(&cs_test_async_csd, cs_test_ipi_func, NULL);
 	}
 	if (lost_ipi && busy) {
 		pr_err("lost_ipi or busy, not both\n");
