@@ -29,6 +29,9 @@ cpus=${CPUS:-2}
 out=${E2E_OUT:-${OUT:-/tmp/crashsafe-e2e/healthy-$kver-$cpus}}
 
 migrate=${MIGRATE:-0}
+# HOTPLUG=1: CPUs 1..N-1 also go offline and online in turn during the
+# workload (the scenario's hotplug=1), at least one cycle required.
+hotplug=${HOTPLUG:-0}
 full=$("$top/scripts/kernels.sh" resolve "$kver") || full=$kver
 need_mid=${REQUIRE_MIDWAIT:-0}
 [ -z "${REQUIRE_MIDWAIT:-}" ] && [ "$migrate" = 1 ] && [ "${full%%.*}" -ge 7 ] 2>/dev/null && need_mid=1
@@ -40,7 +43,7 @@ fail() {
 
 export QEMU_CPU=${QEMU_CPU:-qemu64,-cx16}
 "$top/scripts/qemu-kdump.sh" --kernel "$kver" --cpus "$cpus" \
-	--scenario workload --arg seconds="$secs" --arg migrate="$migrate" --out "$out"
+	--scenario workload --arg seconds="$secs" --arg migrate="$migrate" --arg hotplug="$hotplug" --out "$out"
 rc=$?
 c=$out/console.log
 [ -f "$c" ] || fail "no console log ($out)"
@@ -50,6 +53,14 @@ check_workload_console "$c"
 grep -a -q 'crashsafe-scenario-exit: 0' "$c" ||
 	fail "scenario exited non-zero: $(grep -a 'scenario: workload: FAIL' "$c" | head -n 3 | tr '\n' ' ')"
 [ $rc = 0 ] || fail "qemu-kdump.sh exited $rc ($(cat "$out/result.txt" 2>/dev/null))"
+
+cycles=
+if [ "$hotplug" = 1 ]; then
+	cycles=$(grep -a -o 'scenario: workload: hotplug: [0-9]* offline/online cycles' "$c" | tail -n1 | awk '{print $4}')
+	if [ -z "$cycles" ] || [ "$cycles" -le 0 ]; then
+		fail "HOTPLUG=1 but no offline/online cycle was made (${cycles:-none})"
+	fi
+fi
 
 # "crashsafe_workload: migrated: N waits moved mid-wait, M ended on another CPU, K moves"
 mig_line=$(grep -a -o 'crashsafe_workload: migrated: [0-9]* waits moved mid-wait, [0-9]* ended on another CPU, [0-9]* moves' "$c" | tail -n1)
@@ -62,5 +73,5 @@ if [ "$migrate" = 1 ]; then
 	fi
 fi
 
-echo "PASS test_healthy $kver ($cpus cpus, $secs s, cpu $QEMU_CPU): $ncalls calls, 0 errors, $ev CSD/IPI events recorded, ${mig_line:+$midwait waits moved mid-wait$([ "$need_mid" = 1 ] && echo ' (required > 0)'), $migrated ended on another CPU, $moves moves, }no report"
+echo "PASS test_healthy $kver ($cpus cpus, $secs s, cpu $QEMU_CPU): $ncalls calls, 0 errors, $ev CSD/IPI events recorded, ${mig_line:+$midwait waits moved mid-wait$([ "$need_mid" = 1 ] && echo ' (required > 0)'), $migrated ended on another CPU, $moves moves, }${cycles:+$cycles offline/online cycles, }no report"
 exit 0
