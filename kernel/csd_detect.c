@@ -252,13 +252,9 @@ static void cs_wait_fill(struct cs_wait *w, unsigned long key, int src,
 	WRITE_ONCE(*cs_key(w), key);
 }
 
-/*
- * Any context: sender side, a locked csd was just queued from this CPU
- * (real NMIs never queue SYNC/ASYNC csds). The csd lock is held and
- * func/info are set, so the wait is on until the lock flag clears.
- */
-void cs_csd_track(int dst, unsigned long func, unsigned long info,
-		  unsigned long csd, unsigned long callsite)
+/* Any context: enter a wait for @csd queued from this CPU to @dst. */
+static void cs_csd_enter(int dst, unsigned long func, unsigned long info,
+			 unsigned long csd, unsigned long callsite, bool prelock)
 {
 	struct cs_wait *w;
 
@@ -269,7 +265,20 @@ void cs_csd_track(int dst, unsigned long func, unsigned long info,
 		return;
 	cs_wait_fill(w, csd, raw_smp_processor_id(), dst, func, info, csd,
 		     callsite);
+	if (prelock)
+		w->prelock = 1;
 	cs_wait_unlock(w);
+}
+
+/*
+ * Any context: sender side, a locked csd was just queued from this CPU
+ * (real NMIs never queue SYNC/ASYNC csds). The csd lock is held and
+ * func/info are set, so the wait is on until the lock flag clears.
+ */
+void cs_csd_track(int dst, unsigned long func, unsigned long info,
+		  unsigned long csd, unsigned long callsite)
+{
+	cs_csd_enter(dst, func, info, csd, callsite, false);
 }
 
 /*
@@ -280,17 +289,7 @@ void cs_csd_track(int dst, unsigned long func, unsigned long info,
 void cs_csd_track_prelock(int dst, unsigned long func, unsigned long info,
 			  unsigned long csd, unsigned long callsite)
 {
-	struct cs_wait *w;
-
-	if (!READ_ONCE(cs_detect_ready) || !csd)
-		return;
-	w = cs_wait_take(csd);
-	if (!w)
-		return;
-	cs_wait_fill(w, csd, raw_smp_processor_id(), dst, func, info, csd,
-		     callsite);
-	w->prelock = 1;
-	cs_wait_unlock(w);
+	cs_csd_enter(dst, func, info, csd, callsite, true);
 }
 
 /* Any context: read and validate ring entry @n of @r into @out. */
