@@ -22,45 +22,7 @@
 #include "btf.h"
 #include "btf_lazy.h"
 
-/* kbtf_load() needs the dump layer; not under test here */
-struct dump;
-uint64_t dump_symbol_addr(struct dump *d, const char *name)
-{
-	(void)d;
-	(void)name;
-	return 0;
-}
-
-int dump_read_virt(struct dump *d, uint64_t va, void *buf, size_t len)
-{
-	(void)d;
-	(void)va;
-	(void)buf;
-	(void)len;
-	return -1;
-}
-
-/* kschema.c's other needs from the dump layer: none answer */
-const char *dump_vmcoreinfo(struct dump *d, const char *key)
-{
-	(void)d;
-	(void)key;
-	return NULL;
-}
-
-int dump_vmcoreinfo_u64(struct dump *d, const char *key, uint64_t *out)
-{
-	(void)d;
-	(void)key;
-	(void)out;
-	return -1;
-}
-
-const char *dump_release(struct dump *d)
-{
-	(void)d;
-	return "";
-}
+#include "dump_stubs.h"	/* kbtf_load() needs the dump layer; not under test here */
 
 static int fails;
 
