@@ -409,78 +409,102 @@ if [ $locked = 1 ] && ! flock -n 9; then
 	lockpid=
 	p "got the lock after $((SECONDS - tw)) s"
 fi
-if [ "$out_mode" = 9p ]; then
-	out_dev=(-fsdev "local,id=out,path=$out,security_model=none"
-		-device virtio-9p-pci,fsdev=out,mount_tag=out)
-else
-	# Sparse; room for the ELF, compressed and flattened dumps of all RAM.
-	truncate -s $((${QEMU_MEM:-1536} * 4 + 512))M "$work/out.img"
-	mke2fs -q -F -t ext4 -O ^has_journal -L out "$work/out.img"
-	out_dev=(-drive "file=$work/out.img,if=none,id=out,format=raw"
-		-device virtio-blk-pci,drive=out)
-fi
-hard=$((BOOT_TIMEOUT + SCENARIO_TIMEOUT + CAPTURE_TIMEOUT + 30))
-p "booting $short ($kver) with $cpus cpus, scenario $scenario$( ((${#args[@]})) && echo " (${args[*]})")"
-tstart=$SECONDS
-timeout -s KILL "$hard" qemu-system-x86_64 -accel "tcg${QEMU_TCG_THREAD:+,thread=$QEMU_TCG_THREAD}" -M q35 -cpu "$qemu_cpu" \
-	-smp "$cpus" -m "${QEMU_MEM:-1536}" -nographic -no-reboot \
-	-kernel "$vmlinuz" -initrd "$work/first.cpio" -append "$cmdline" \
-	"${out_dev[@]}" \
-	</dev/null >"$out/console.log" 2>"$out/qemu.err" &
-qpid=$!
-tailpid=
-if [ $verbose = 1 ]; then
-	tail -n +1 -f "$out/console.log" --pid="$qpid" >&2 &
-	tailpid=$!
-fi
-
-phase=boot
-tphase=$SECONDS
-reason=
 con() { grep -a -q -- "$1" "$out/console.log" 2>/dev/null; }
-while kill -0 "$qpid" 2>/dev/null; do
-	sleep 1
-	now=$SECONDS
-	case $phase in
-	boot)
-		if con 'crashsafe-guest: armed'; then
-			if con 'crashsafe.ko load FAILED'; then
-				p "WARNING: crashsafe.ko did not load in the guest (see console.log)"
+
+# One guest run: boot, scenario, capture; sets phase and reason.
+run_guest() {
+	if [ "$out_mode" = 9p ]; then
+		out_dev=(-fsdev "local,id=out,path=$out,security_model=none"
+			-device virtio-9p-pci,fsdev=out,mount_tag=out)
+	else
+		# Sparse; room for the ELF, compressed and flattened dumps of all RAM.
+		truncate -s $((${QEMU_MEM:-1536} * 4 + 512))M "$work/out.img"
+		mke2fs -q -F -t ext4 -O ^has_journal -L out "$work/out.img"
+		out_dev=(-drive "file=$work/out.img,if=none,id=out,format=raw"
+			-device virtio-blk-pci,drive=out)
+	fi
+	hard=$((BOOT_TIMEOUT + SCENARIO_TIMEOUT + CAPTURE_TIMEOUT + 30))
+	p "booting $short ($kver) with $cpus cpus, scenario $scenario$( ((${#args[@]})) && echo " (${args[*]})")"
+	tstart=$SECONDS
+	timeout -s KILL "$hard" qemu-system-x86_64 -accel "tcg${QEMU_TCG_THREAD:+,thread=$QEMU_TCG_THREAD}" -M q35 -cpu "$qemu_cpu" \
+		-smp "$cpus" -m "${QEMU_MEM:-1536}" -nographic -no-reboot \
+		-kernel "$vmlinuz" -initrd "$work/first.cpio" -append "$cmdline" \
+		"${out_dev[@]}" \
+		</dev/null >"$out/console.log" 2>"$out/qemu.err" &
+	qpid=$!
+	tailpid=
+	if [ $verbose = 1 ]; then
+		tail -n +1 -f "$out/console.log" --pid="$qpid" >&2 &
+		tailpid=$!
+	fi
+
+	phase=boot
+	tphase=$SECONDS
+	reason=
+	while kill -0 "$qpid" 2>/dev/null; do
+		sleep 1
+		now=$SECONDS
+		case $phase in
+		boot)
+			if con 'crashsafe-guest: armed'; then
+				if con 'crashsafe.ko load FAILED'; then
+					p "WARNING: crashsafe.ko did not load in the guest (see console.log)"
+				fi
+				p "booted in $((now - tstart)) s, running scenario $scenario"
+				phase=scenario; tphase=$now
+			elif con 'crashsafe-guest: kexec -p FAILED'; then
+				reason="kexec -p failed in the guest (see $out/console.log)"
+			elif ((now - tphase > BOOT_TIMEOUT)); then
+				reason="guest did not boot within $BOOT_TIMEOUT s"
 			fi
-			p "booted in $((now - tstart)) s, running scenario $scenario"
-			phase=scenario; tphase=$now
-		elif con 'crashsafe-guest: kexec -p FAILED'; then
-			reason="kexec -p failed in the guest (see $out/console.log)"
-		elif ((now - tphase > BOOT_TIMEOUT)); then
-			reason="guest did not boot within $BOOT_TIMEOUT s"
-		fi
-		;;
-	scenario)
-		if con 'crashsafe-capture: start'; then
-			p "crashed, capture kernel saving dump ($((now - tstart)) s)"
-			phase=capture; tphase=$now
-		elif [ "$SCENARIO_NOCRASH" != 1 ] && ((now - tphase > SCENARIO_TIMEOUT)); then
-			reason="no vmcore: guest did not crash within $SCENARIO_TIMEOUT s"
-		elif [ "$SCENARIO_NOCRASH" = 1 ] && ((now - tphase > SCENARIO_TIMEOUT)); then
-			reason="scenario did not finish within $SCENARIO_TIMEOUT s"
-		fi
-		;;
-	capture)
-		if ((now - tphase > CAPTURE_TIMEOUT)); then
-			reason="capture kernel did not finish within $CAPTURE_TIMEOUT s"
-		fi
-		;;
-	esac
-	[ -n "$reason" ] && break
+			;;
+		scenario)
+			if con 'crashsafe-capture: start'; then
+				p "crashed, capture kernel saving dump ($((now - tstart)) s)"
+				phase=capture; tphase=$now
+			elif [ "$SCENARIO_NOCRASH" != 1 ] && ((now - tphase > SCENARIO_TIMEOUT)); then
+				reason="no vmcore: guest did not crash within $SCENARIO_TIMEOUT s"
+			elif [ "$SCENARIO_NOCRASH" = 1 ] && ((now - tphase > SCENARIO_TIMEOUT)); then
+				reason="scenario did not finish within $SCENARIO_TIMEOUT s"
+			fi
+			;;
+		capture)
+			if ((now - tphase > CAPTURE_TIMEOUT)); then
+				reason="capture kernel did not finish within $CAPTURE_TIMEOUT s"
+			fi
+			;;
+		esac
+		[ -n "$reason" ] && break
+	done
+	if kill -0 "$qpid" 2>/dev/null; then
+		kill "$qpid" 2>/dev/null || true
+		sleep 0.5
+		kill -9 "$qpid" 2>/dev/null || true
+	fi
+	wait "$qpid" 2>/dev/null || true
+	qpid=
+	[ -n "$tailpid" ] && { kill "$tailpid" 2>/dev/null || true; }
+}
+
+# A stock kernel that dies while booting, before the guest's init has
+# started (so before anything of crashsafe ran), is booted once more:
+# under multi-threaded TCG the kernel's own boot-time text patching can
+# hit a stale translation ("Oops: int3" at "sched_clock: Marking stable",
+# seen on 7.3). A failure from the init script on is never retried.
+BOOT_RETRIES=${BOOT_RETRIES:-1}
+attempt=1
+while :; do
+	run_guest
+	if [ "$phase" = boot ] && [ "$attempt" -le "$BOOT_RETRIES" ] &&
+		! con 'crashsafe-guest: booted' && con 'Kernel panic\|Oops:\|BUG:'; then
+		mv "$out/console.log" "$out/console.boot$attempt.log"
+		p "WARNING: the kernel died while booting, before the guest's init ran ($(grep -a -m1 -o 'Oops:.*\|BUG:.*\|Kernel panic.*' "$out/console.boot$attempt.log" | head -c 120)); console in $out/console.boot$attempt.log; booting again"
+		attempt=$((attempt + 1))
+		reason=
+		continue
+	fi
+	break
 done
-if kill -0 "$qpid" 2>/dev/null; then
-	kill "$qpid" 2>/dev/null || true
-	sleep 0.5
-	kill -9 "$qpid" 2>/dev/null || true
-fi
-wait "$qpid" 2>/dev/null || true
-qpid=
-[ -n "$tailpid" ] && { kill "$tailpid" 2>/dev/null || true; }
 [ $locked = 0 ] || flock -u 9
 p "guest finished after $((SECONDS - tstart)) s"
 # disk: copy the capture kernel's files (top directory only) out of the image.
