@@ -648,8 +648,9 @@ void analysis_run(struct ctx *c, struct analysis *a)
 			dump_set_sym_fallback(c->d, kvar_mod_symbolize, a->modsym_kv);
 		}
 	}
-	e.have_tasks = a->btf_ok && !tasks_load(&e.ts, &e.kv, e.btf, n);
+	e.have_tasks = a->btf_ok && !tasks_load(&e.ts, &e.kv, e.btf, n, c->o.all);
 	a->ntasks = (unsigned int)e.ts.n;
+	a->tasks_walked = e.ts.walked;
 	snprintf(a->tasks_note, sizeof(a->tasks_note), "%s", e.ts.note);
 	for (i = 0; i < n; i++)
 		cpu_context(&e, i);

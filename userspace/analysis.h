@@ -159,6 +159,7 @@ struct analysis {
 	struct an_hung hung[AN_MAX_HUNG];
 	unsigned int nhung;
 	unsigned int ntasks;		/* tasks walked */
+	int tasks_walked;		/* 0: no D task, list not walked */
 	char tasks_note[160];		/* why the walk stopped early, "" */
 	struct an_csd_stat stats[AN_MAX_FUNCS];
 	unsigned int nstats;

@@ -342,6 +342,7 @@ static void janalysis(struct ctx *c, struct json *j)
 	json_kbool(j, "btf", a && a->btf_ok);
 	jkstr_opt(j, "btf_note", a ? a->btf_note : NULL);
 	json_kuint(j, "tasks", a ? a->ntasks : 0);
+	json_kbool(j, "tasks_walked", a && a->tasks_walked);
 	jkstr_opt(j, "tasks_note", a ? a->tasks_note : NULL);
 	json_kuint(j, "csd_requests", a ? a->csd_requests : 0);
 	json_kuint(j, "csd_completed", a ? a->csd_completed : 0);

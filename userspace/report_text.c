@@ -822,8 +822,12 @@ static void analysis_sections(struct ctx *c, FILE *f)
 	fprintf(f, "\nWait-for cycles: %u\n", a->ncycles);
 	for (i = 0; i < a->ncycles; i++)
 		fprintf(f, "%s\n", a->cycles[i].text);
-	fprintf(f, "\nHung tasks (D state): %u of %u tasks%s%s\n", a->nhung, a->ntasks,
-		a->tasks_note[0] ? "; " : "", a->tasks_note);
+	if (a->tasks_walked)
+		fprintf(f, "\nHung tasks (D state): %u of %u tasks%s%s\n", a->nhung,
+			a->ntasks, a->tasks_note[0] ? "; " : "", a->tasks_note);
+	else
+		fprintf(f, "\nHung tasks (D state): none%s%s\n",
+			a->tasks_note[0] ? "; " : "", a->tasks_note);
 	for (i = 0; i < a->nhung; i++) {
 		const struct an_hung *h = &a->hung[i];
 

@@ -135,8 +135,44 @@ static int push(struct tasks *ts, size_t *cap, struct kvar *kv, uint64_t addr)
 	return 0;
 }
 
+/*
+ * 1 when every runqueue's nr_uninterruptible reads and they sum to 0, as
+ * the kernel's nr_uninterruptible() sums them for the load average: no
+ * task is in D (TASK_UNINTERRUPTIBLE without TASK_NOLOAD) on any CPU,
+ * online or not. 0 when anything is unreadable or the sum is not 0.
+ */
+static int no_d_task(struct tasks *ts, struct kvar *kv, const struct kbtf *btf)
+{
+	uint64_t o, sz, rq, v, sum = 0;
+	unsigned int cpu, n = 0;
+
+	if (kbtf_member(btf, "rq", "nr_uninterruptible", &o, &sz) ||
+	    (sz != 4 && sz != 8))
+		return 0;
+	for (cpu = 0; cpu < kv->ncpus; cpu++) {
+		rq = kvar_percpu(kv, "runqueues", cpu);
+		if (!rq)
+			continue;	/* not possible: counted below */
+		v = 0;
+		if (dump_read_virt(kv->d, rq + o, &v, sz))
+			return 0;
+		sum += v;
+		n++;
+	}
+	if (!n || n < ts->ncpus)
+		return 0;
+	/* the per-CPU counts may be negative; the sum is in their width */
+	if (sz == 4)
+		sum &= 0xffffffffu;
+	if (sum)
+		return 0;
+	snprintf(ts->note, sizeof(ts->note),
+		 "task list not walked: the %u runqueues count no task in D state", n);
+	return 1;
+}
+
 int tasks_load(struct tasks *ts, struct kvar *kv, const struct kbtf *btf,
-	       unsigned int ncpus)
+	       unsigned int ncpus, int walk_always)
 {
 	uint64_t o_tasks, o_signal, o_thead, o_tnode, init, p, o_cur = 0, pc;
 	const char *curvar = NULL;
@@ -186,6 +222,15 @@ int tasks_load(struct tasks *ts, struct kvar *kv, const struct kbtf *btf,
 		if (!pc || dump_read_virt(kv->d, pc + o_cur, &ts->cur[cpu], 8))
 			ts->cur[cpu] = 0;
 	}
+
+	/*
+	 * No task sleeping uninterruptibly: the walk below (a read per task,
+	 * thousands of dump pages on a fleet machine) could find no D task,
+	 * the one thing it is for. Skipped unless @walk_always.
+	 */
+	if (!walk_always && no_d_task(ts, kv, btf))
+		return 0;
+	ts->walked = 1;
 
 	/* every thread: the process list, then each process's threads */
 	init = kvar_sym(kv, "init_task");

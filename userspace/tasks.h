@@ -30,11 +30,16 @@ struct tasks {
 	uint64_t o_flags, state_size, o_tasks, o_signal, o_tnode;
 	uint64_t span_lo, span_len;	/* one read per task covers the fields */
 	int have_cpu;
+	int walked;		/* the task list was walked (else: no D task) */
 };
 
-/* 0, or -1 when BTF lacks task_struct (then nothing is known). */
+/*
+ * 0, or -1 when BTF lacks task_struct (then nothing is known). The task
+ * list is walked only when some task may be in D state (the runqueues'
+ * nr_uninterruptible), or always with @walk_always.
+ */
 int tasks_load(struct tasks *ts, struct kvar *kv, const struct kbtf *btf,
-	       unsigned int ncpus);
+	       unsigned int ncpus, int walk_always);
 void tasks_free(struct tasks *ts);
 /* The task at @addr (walked or read now into *@out); NULL if unreadable. */
 const struct an_task *tasks_get(struct tasks *ts, struct kvar *kv, uint64_t addr,

@@ -44,6 +44,19 @@ an_reports() {
 	jq -e . "$j" >/dev/null 2>&1 || fail "report.json missing or not JSON ($out)"
 	[ -s "$txt" ] || fail "report.txt missing ($out)"
 	[ -s "$con" ] || fail "console.log missing ($out)"
+	an_walk_check
+}
+
+# csdextract walks the task list only when the runqueues count a task in
+# D state; --all always walks. Both must list the same hung_tasks[] (a
+# skipped walk that lost a D task fails here).
+an_walk_check() {
+	local csdx=${E2E_CSDEXTRACT:-$top/userspace/csdextract} a b
+	[ -s "$out/vmcore" ] || return 0
+	a=$(jq -c '[.hung_tasks[]? | .pid] | sort' "$j")
+	b=$("$csdx" --json --all "$out/vmcore" 2>/dev/null | jq -c '[.hung_tasks[]? | .pid] | sort')
+	[ "$a" = "$b" ] || fail "hung_tasks[] pids $a, with --all (task list walked) $b"
+	echo "  ok   hung_tasks[] the same with the task list walked (--all): $a"
 }
 
 # The first console line matching the extended regex $1, without the
