@@ -483,7 +483,10 @@ run_guest() {
 	fi
 	wait "$qpid" 2>/dev/null || true
 	qpid=
-	[ -n "$tailpid" ] && { kill "$tailpid" 2>/dev/null || true; }
+	if [ -n "$tailpid" ]; then
+		kill "$tailpid" 2>/dev/null || true
+	fi
+	return 0
 }
 
 # A stock kernel that dies while booting, before the guest's init has
