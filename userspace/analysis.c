@@ -16,7 +16,8 @@
 
 const char *an_wait_kind_name(enum an_wait_kind k)
 {
-	static const char *const n[] = { "none", "spinlock", "csd", "task", "mutex", "rwsem" };
+	static const char *const n[] = { "none", "spinlock", "csd", "task", "mutex", "rwsem",
+					      "completion" };
 
 	return (unsigned int)k < sizeof(n) / sizeof(n[0]) ? n[k] : "none";
 }

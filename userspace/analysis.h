@@ -48,6 +48,7 @@ enum an_wait_kind {
 	AN_WAIT_TASK,
 	AN_WAIT_MUTEX,
 	AN_WAIT_RWSEM,
+	AN_WAIT_COMPLETION,	/* lock = the completion; no owner */
 };
 
 struct an_wait {

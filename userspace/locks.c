@@ -502,6 +502,10 @@ static int sleeping_kind(struct an_env *e, const uint8_t *stk, size_t len,
 			snprintf(where, wlen, "%s", fn);
 			return AN_WAIT_MUTEX;
 		}
+		if (strstr(fn, "wait_for_completion") || strstr(fn, "wait_for_common")) {
+			snprintf(where, wlen, "%s", fn);
+			return AN_WAIT_COMPLETION;
+		}
 	}
 	return AN_WAIT_NONE;
 }
@@ -550,6 +554,50 @@ static int on_waiter_ring(struct an_env *e, uint64_t fw, uint64_t o_list,
 	return 0;
 }
 
+/*
+ * The completion task @t (its stack @stk at @base) sleeps on: its
+ * swait_queue is on its stack ({ task = @t, task_list } linked both
+ * ways), and going around that wait list the node whose preceding word
+ * is not a task pointer is the head, inside the completion. 1 and
+ * *@comp, or 0.
+ */
+static int find_completion(struct an_env *e, const struct an_task *t,
+			   const uint8_t *stk, size_t len, uint64_t base, uint64_t *comp)
+{
+	uint64_t o_qtask, o_qlist, o_cwait, o_hlist, k;
+
+	if (kbtf_member(e->btf, "swait_queue", "task", &o_qtask, NULL) ||
+	    kbtf_member(e->btf, "swait_queue", "task_list", &o_qlist, NULL) ||
+	    kbtf_member(e->btf, "completion", "wait", &o_cwait, NULL) ||
+	    kbtf_member(e->btf, "swait_queue_head", "task_list", &o_hlist, NULL) ||
+	    o_qtask + 8 > o_qlist)
+		return 0;
+	for (k = 0; k + o_qlist + 16 <= len; k += 8) {
+		uint64_t v, node, me, nx, pv, before;
+		unsigned int n;
+
+		memcpy(&v, stk + k + o_qtask, 8);
+		if (v != t->addr)
+			continue;
+		me = base + k + o_qlist;
+		memcpy(&node, stk + k + o_qlist, 8);
+		if (!kaddr(node) || dump_read_virt(e->kv.d, node + 8, &pv, 8) || pv != me)
+			continue;	/* not linked back: not a queued waiter */
+		for (n = 0; n < AN_MAX_RING && kaddr(node) && node != me; n++) {
+			if (dump_read_virt(e->kv.d, node - 8, &before, 8))
+				break;
+			if (!kaddr(before)) {	/* done/lock words: the head */
+				*comp = node - o_hlist - o_cwait;
+				return 1;
+			}
+			if (dump_read_virt(e->kv.d, node, &nx, 8))
+				break;
+			node = nx;
+		}
+	}
+	return 0;
+}
+
 void locks_hung_tasks(struct an_env *e)
 {
 	struct analysis *a = e->a;
@@ -579,6 +627,28 @@ void locks_hung_tasks(struct an_env *e)
 		    an_read_stack(e, t->sp, t->stack + STACK_SIZE, &stk, &base, &len))
 			continue;
 		kind = sleeping_kind(e, stk, len, base, where, sizeof(where));
+		if (kind == AN_WAIT_COMPLETION) {
+			uint64_t comp;
+
+			if (find_completion(e, t, stk, len, base, &comp)) {
+				h->wait.kind = AN_WAIT_COMPLETION;
+				h->wait.lock = comp;
+				if (comp >= t->stack && comp < t->stack + STACK_SIZE)
+					snprintf(h->wait.lock_name, sizeof(h->wait.lock_name),
+						 "on its own stack");
+				else
+					kvar_name(&e->kv, comp, h->wait.lock_name,
+						  sizeof(h->wait.lock_name));
+				snprintf(h->wait.evidence, sizeof(h->wait.evidence),
+					 "in %.96s; its swait_queue on the stack is on the wait list of the completion at 0x%" PRIx64,
+					 where, comp);
+			} else {
+				snprintf(h->wait.evidence, sizeof(h->wait.evidence),
+					 "in %s; completion not found on the stack", where);
+			}
+			free(stk);
+			continue;
+		}
 		if (kind == AN_WAIT_RWSEM &&
 		    (kbtf_member(e->btf, "rw_semaphore", "wait_list", &o_wl, NULL) ||
 		     kbtf_member(e->btf, "rw_semaphore", "owner", &o_own, NULL))) {

@@ -134,7 +134,7 @@ static void jtask(struct json *j, const struct an_task *t)
 static void jwait(struct json *j, const struct an_wait *w)
 {
 	int lock = w->kind == AN_WAIT_SPINLOCK || w->kind == AN_WAIT_MUTEX ||
-		   w->kind == AN_WAIT_RWSEM;
+		   w->kind == AN_WAIT_RWSEM || w->kind == AN_WAIT_COMPLETION;
 
 	json_obj_begin(j);
 	json_kstr(j, "kind", an_wait_kind_name(w->kind));

@@ -442,6 +442,10 @@ static void wait_str(const struct an_wait *w, char *buf, size_t len)
 			 (unsigned long long)w->lock, w->lock_name[0] ? w->lock_name : "(unnamed)",
 			 owner);
 		break;
+	case AN_WAIT_COMPLETION:
+		snprintf(buf, len, "completion 0x%llx %s", (unsigned long long)w->lock,
+			 w->lock_name[0] ? w->lock_name : "(unnamed)");
+		break;
 	case AN_WAIT_CSD:
 		if (w->target_cpu >= 0)
 			snprintf(buf, len, "CSD on CPU%d", w->target_cpu);

@@ -8,7 +8,8 @@
 # cs_hung_ipi_func calls all completed, the culprit being the owner (pid,
 # comm, its CPU, the function it runs in, the rwsem), every waiter in
 # hung_tasks[] (state D) waiting for the rwsem owned by the owner, the
-# rwsem in locks[], and no cycle. Pids and names are checked against the
+# rwsem in locks[], and no cycle. Kthread cs_hung_compl, in D waiting for
+# completion cs_hung_never, is listed with that completion. Pids and names are checked against the
 # module's console lines and the kernel's own "INFO: task ... blocked".
 #   tests/e2e/test_hung_task.sh 6.12|6.1 [CPUS (2)] [OWNER_CPU (1)] [PEER (0)]
 # Environment: E2E_OUT (result dir), QEMU_KDUMP_OPTS (extra harness options),
@@ -62,6 +63,17 @@ while read -r kw; do
 		'[.hung_tasks[]? | select(.pid == $p and .comm == $c)] | length > 0' | grep -q true ||
 		fail "the kernel reported $kw blocked, hung_tasks[] does not list it"
 done <<<"$kern"
+# A D task waiting for a completion: named by the completion, no owner.
+lc=$(an_console "hung: completion waiter CPU [0-9]+ pid [0-9]+ comm cs_hung_compl waits for cs_hung_never at ")
+pc=$(an_field "$lc" pid)
+caddr=$(sed -E -n 's/.* waits for cs_hung_never at (0x[0-9a-f]+).*/\1/p' <<<"$lc")
+h=$(an_jq --argjson p "$pc" '[.hung_tasks[]? | select(.pid == $p)][0] | tojson')
+jq -e --arg a "$(an_hex "$caddr")" "$AN_JQ_DEFS"'. != null and .comm == "cs_hung_compl" and
+	.state == "D" and .waits_for.kind == "completion" and (.waits_for.lock | hex) == $a and
+	(.waits_for.lock_name | named("cs_hung_never"))' <<<"$h" >/dev/null ||
+	fail "hung_tasks[] entry for cs_hung_compl/$pc is $h; expected state D waiting for completion cs_hung_never $caddr"
+grep -q -F "cs_hung_compl/$pc (D) waits for completion $caddr cs_hung_never" "$txt" ||
+	fail "report.txt does not say cs_hung_compl/$pc waits for completion $caddr cs_hung_never"
 l=$(an_jq --arg a "$(an_hex "$addr")" "$AN_JQ_DEFS"'[.locks[]? | select((.addr | hex) == $a)][0] | tojson')
 wpids=$(printf '%s\n' "${waiters[@]}" | awk '{print $1}' | jq -s -c .)
 jq -e --argjson o "$po" --argjson w "$wpids" "$AN_JQ_DEFS"'. != null and .kind == "rwsem" and

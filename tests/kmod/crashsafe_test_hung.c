@@ -9,7 +9,9 @@
  *                    seconds, all the while issuing fast cross-CPU calls
  *                    (smp_call_function_single() to CPU @peer, waiting)
  *                    in cs_hung_owner_walk(); @nwaiters kthreads
- *                    cs_hung_waiterN block in down_read() (state D). With
+ *                    cs_hung_waiterN block in down_read() (state D), and
+ *                    kthread cs_hung_compl waits (state D) for completion
+ *                    cs_hung_never, which nothing completes. With
  *                    kernel.hung_task_panic=1 the hung task detector
  *                    panics.
  *   mode=softlockup  kthread cs_softlockup on CPU @cpu loops with
@@ -62,6 +64,7 @@ MODULE_PARM_DESC(delay_ms, "wait before the stall, so that insmod can finish");
 
 static DECLARE_RWSEM(cs_hung_rwsem);
 static DECLARE_COMPLETION(cs_hung_held);
+static DECLARE_COMPLETION(cs_hung_never);	/* never completed */
 static unsigned long cs_hung_calls;	/* callbacks run, both modes */
 
 /* Hard-IRQ context on the target: count the call. */
@@ -118,6 +121,18 @@ static int cs_hung_waiter_fn(void *unused)
 	return 0;
 }
 
+/* A D task that waits for a completion (no owner to name). */
+static int cs_hung_compl_fn(void *unused)
+{
+	wait_for_completion(&cs_hung_held);
+	msleep(100);	/* after the rwsem waiters: they stay the first hung */
+	pr_info("hung: completion waiter CPU %d pid %d comm %s waits for cs_hung_never at 0x%lx\n",
+		raw_smp_processor_id(), current->pid, current->comm,
+		(unsigned long)&cs_hung_never);
+	wait_for_completion(&cs_hung_never);
+	return 0;
+}
+
 /* Preemption off, interrupts on, forever. */
 static noinline void cs_softlockup_spin(void)
 {
@@ -161,7 +176,7 @@ static struct task_struct *cs_hung_create(int (*fn)(void *), int on,
 
 static int __init cs_test_hung_init(void)
 {
-	struct task_struct *t[2 + 16];
+	struct task_struct *t[3 + 16];
 	bool hung = !strcmp(mode, "hung");
 	unsigned int i, n = 0;
 
@@ -175,8 +190,8 @@ static int __init cs_test_hung_init(void)
 		       cpu, peer);
 		return -EINVAL;
 	}
-	if (nwaiters > ARRAY_SIZE(t) - 2) {
-		pr_err("nwaiters %u > %zu\n", nwaiters, ARRAY_SIZE(t) - 2);
+	if (nwaiters > ARRAY_SIZE(t) - 3) {
+		pr_err("nwaiters %u > %zu\n", nwaiters, ARRAY_SIZE(t) - 3);
 		return -EINVAL;
 	}
 	if (hung) {
@@ -185,6 +200,7 @@ static int __init cs_test_hung_init(void)
 		for (i = 0; i < nwaiters; i++)
 			t[n++] = cs_hung_create(cs_hung_waiter_fn, peer,
 						"cs_hung_waiter%u", i);
+		t[n++] = cs_hung_create(cs_hung_compl_fn, peer, "cs_hung_compl", 0);
 	} else {
 		t[n++] = cs_hung_create(cs_softlockup_fn, cpu, "cs_softlockup",
 					0);
