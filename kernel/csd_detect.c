@@ -452,7 +452,7 @@ static void cs_csd_report(struct cs_wait *t)
 	struct cs_csd_hang *h;
 	struct cs_capture *cap;
 	struct cs_analysis a;
-	bool off = false, on = false;
+	bool off = false, on = false, cap_off;
 	unsigned int nr = 0, i, j;
 	u32 verdict, state = 0, id;
 	unsigned long prior = 0;
@@ -476,17 +476,19 @@ static void cs_csd_report(struct cs_wait *t)
 	cs_analyse(t, src, &a);
 	qseq = a.queue_seq ? a.queue_seq : t->seq;
 
-	if (cap->flags & CS_CAP_VALID) {
-		if (cap->regs.flags & X86_EFLAGS_IF)
-			on = true;
-		else
-			off = true;
-	}
+	cap_off = (cap->flags & CS_CAP_VALID) && !(cap->regs.flags & X86_EFLAGS_IF);
+	/*
+	 * Interrupts off for the whole wait is what the heartbeat says (its
+	 * timer interrupt last ran irqs_off ns ago); the capture's IF only
+	 * without a heartbeat: an NMI that lands in a hard-IRQ handler sees
+	 * IF=0 on a CPU that takes interrupts (csdextract infers the same).
+	 */
 	if (irqs_off != ~0ULL) {
-		if (irqs_off >= waited)
-			off = true;
-		else if (!off)
-			on = true;
+		off = irqs_off >= waited;
+		on = !off;
+	} else if (cap->flags & CS_CAP_VALID) {
+		off = cap_off;
+		on = !cap_off;
 	}
 
 	/* Each verdict only from hooks that were live (cs_verdict_needs). */
@@ -541,7 +543,7 @@ static void cs_csd_report(struct cs_wait *t)
 		cs_log(KERN_ALERT "csd: CSD lock (#%u) verdict %s: CPU#%d irqs off >= %llu ns, %s, ipi %s, gotipi %s\n",
 		       id, cs_verdict_names[verdict], dst, irqs_off,
 		       cap->flags & CS_CAP_VALID ?
-		       (off ? "captured with irqs off" : "captured with irqs on") :
+		       (cap_off ? "captured with irqs off" : "captured with irqs on") :
 		       "no capture",
 		       a.ipi_seq ? "sent" : "not sent",
 		       a.gotipi_seq > qseq ? "since" : "none since");
@@ -549,7 +551,7 @@ static void cs_csd_report(struct cs_wait *t)
 		cs_log(KERN_ALERT "csd: CSD lock (#%u) verdict %s: CPU#%d %s, ipi %s, gotipi %s\n",
 		       id, cs_verdict_names[verdict], dst,
 		       cap->flags & CS_CAP_VALID ?
-		       (off ? "captured with irqs off" : "captured with irqs on") :
+		       (cap_off ? "captured with irqs off" : "captured with irqs on") :
 		       "no capture",
 		       a.ipi_seq ? "sent" : "not sent",
 		       a.gotipi_seq > qseq ? "since" : "none since");
