@@ -6,7 +6,8 @@
  * merged events are in seq order, so one pass with a table of pending
  * (csd, target) pairs matches each end to its queue; where the ends carry
  * no csd (6.1, kprobe hooks), a target's ends are matched first in,
- * first out, as its queue is run. Requests queued
+ * first out, as its queue is run: one end closes every request queued
+ * before the IPI that started that run. Requests queued
  * before the oldest event the target's ring still holds are not counted
  * (their end may have been overwritten).
  */
@@ -149,7 +150,7 @@ void csd_stats_build(struct ctx *c, struct analysis *a)
 	struct fstat fs[AN_MAX_FUNCS];
 	struct pend *tab;
 	size_t mask, i, cap = 256, nq = 0;
-	uint64_t *win;
+	uint64_t *win, *gotipi, *lastend;	/* [cpu] */
 	unsigned char *exact;
 	struct fifo *fq;
 	unsigned int k, ncpus = d->nr_cpus;
@@ -167,9 +168,13 @@ void csd_stats_build(struct ctx *c, struct analysis *a)
 	if (!tab)
 		return;
 	win = calloc(ncpus ? ncpus : 1, sizeof(*win));
+	gotipi = calloc(ncpus ? ncpus : 1, sizeof(*gotipi));
+	lastend = calloc(ncpus ? ncpus : 1, sizeof(*lastend));
 	exact = calloc(ncpus ? ncpus : 1, 1);
 	fq = calloc(ncpus ? ncpus : 1, sizeof(*fq));
-	if (!win || !exact || !fq) {
+	if (!win || !exact || !fq || !gotipi || !lastend) {
+		free(gotipi);
+		free(lastend);
 		free(tab);
 		free(win);
 		free(exact);
@@ -187,6 +192,10 @@ void csd_stats_build(struct ctx *c, struct analysis *a)
 		size_t h, n;
 		int fi;
 
+		if (e->type == CS_EV_GOTIPI && !d->merged[i]->inferred && e->cpu < ncpus) {
+			gotipi[e->cpu] = e->seq;
+			continue;
+		}
 		if (d->merged[i]->inferred || (!e->csd && e->type != CS_EV_HDLEND))
 			continue;
 		if (e->type == CS_EV_QUEUE && e->dst < ncpus) {
@@ -219,13 +228,26 @@ void csd_stats_build(struct ctx *c, struct analysis *a)
 		} else if (e->type == CS_EV_HDLEND && e->cpu < ncpus && !exact[e->cpu]) {
 			struct fifo *q = &fq[e->cpu];
 
-			if (q->head < q->n && q->seq[q->head] <= e->seq) {
+			/*
+			 * Such an end closes one run of the CPU's whole queue:
+			 * after an IPI, every request queued before that IPI
+			 * arrived is done (several may be run in one flush);
+			 * else (no IPI since the last end) one request.
+			 */
+			uint64_t upto = gotipi[e->cpu] > lastend[e->cpu] ?
+					gotipi[e->cpu] : 0;
+			int one = 1;
+
+			while (q->head < q->n && q->seq[q->head] <= e->seq &&
+			       (one || q->seq[q->head] <= upto)) {
 				fi = (int)q->fi[q->head];
 				a->stats[fi].completed++;
 				a->csd_completed++;
 				add_latency(&fs[fi], e->seq - q->seq[q->head]);
 				q->head++;
+				one = 0;
 			}
+			lastend[e->cpu] = e->seq;
 		} else if (e->type == CS_EV_HDLEND) {
 			struct fstat *f;
 
@@ -291,4 +313,6 @@ void csd_stats_build(struct ctx *c, struct analysis *a)
 	free(exact);
 	free(tab);
 	free(win);
+	free(gotipi);
+	free(lastend);
 }
