@@ -284,7 +284,10 @@ void csd_stats_build(struct ctx *c, struct analysis *a)
 		struct fstat *f = &fs[k];
 		unsigned int cpu, t;
 
-		sym_name(c, s->func, s->name, sizeof(s->name));
+		if (s->func)
+			sym_name(c, s->func, s->name, sizeof(s->name));
+		else	/* 6.1's queue hook sees llist nodes with no func (TTWU) */
+			snprintf(s->name, sizeof(s->name), "(no callback recorded)");
 		if (f->nlat) {
 			qsort(f->lat, f->nlat, sizeof(uint64_t), ucmp);
 			s->max_ns = seq_to_ns(c, f->lat[f->nlat - 1]);
