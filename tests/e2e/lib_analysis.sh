@@ -15,7 +15,17 @@ an_init() { # test-name description
 	an_what=$2
 }
 
-fail() { echo "FAIL $an_name $k ($an_what): $*"; exit 1; }
+# In a command substitution ($(an_console ...)) exit would end only the
+# subshell: the message goes to stderr and the test itself is ended.
+fail() {
+	if [ "$BASHPID" != "$$" ]; then
+		echo "FAIL $an_name $k ($an_what): $*" >&2
+		kill -s TERM $$
+		exit 1
+	fi
+	echo "FAIL $an_name $k ($an_what): $*"
+	exit 1
+}
 
 # The harness run, unless E2E_REUSE=1. Arguments: harness options.
 an_run() {
