@@ -23,7 +23,7 @@ DEMO_OUT ?= $(BUILD)/demo
 
 .PHONY: all modules csdextract csdextract-release deps demo test test-unit test-e2e test-dumps \
 	test-reliability test-fresh test-matrix bench checkpatch clean deb test-system test-system-dracut \
-	test-healthy
+	test-healthy system-images test-system-run
 
 all: modules csdextract csdextract-release
 
@@ -78,6 +78,17 @@ deb:
 # initramfs (99crashsafe), apart because it costs another boot and crash.
 SYSTEM_RELEASES ?= trixie bookworm
 test-system: deb
+	@$(MAKE) --no-print-directory test-system-run
+
+# The images alone (make test makes them while test-e2e runs).
+system-images: deb
+	@for r in $(SYSTEM_RELEASES); do \
+		d=$(BUILD)/deb; ls $$d/$$r/crashsafe_*.deb >/dev/null 2>&1 && d=$$d/$$r; \
+		tests/system/image.sh $$r $$d || exit 1; \
+	done
+
+# The system tests with the packages and images already made.
+test-system-run:
 	@fails=; tests/system/test-scripts.sh || fails=" test-scripts"; \
 	for r in $(SYSTEM_RELEASES); do \
 		tests/system/run.sh $$r || fails="$$fails $$r"; \
@@ -105,14 +116,21 @@ demo:
 test:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all
-	@fails=; \
+	@fails=; t0=$$SECONDS; \
 	$(MAKE) --no-print-directory test-unit || fails="$$fails test-unit"; \
 	$(MAKE) --no-print-directory checkpatch || fails="$$fails checkpatch"; \
+	echo "[test] test-fresh, then the packages and system images, in the background during test-e2e (no QEMU; $(BUILD)/test-prep.log)"; \
+	mkdir -p $(BUILD); \
+	{ $(MAKE) --no-print-directory test-fresh > $(BUILD)/test-prep.log 2>&1; \
+	  echo $$? > $(BUILD)/test-prep.rc; \
+	  $(MAKE) --no-print-directory system-images >> $(BUILD)/test-prep.log 2>&1; } & prep=$$!; \
 	$(MAKE) --no-print-directory test-e2e || fails="$$fails test-e2e"; \
+	wait $$prep; cat $(BUILD)/test-prep.log; \
+	[ "$$(cat $(BUILD)/test-prep.rc 2>/dev/null)" = 0 ] || fails="$$fails test-fresh"; \
 	$(MAKE) --no-print-directory test-dumps || fails="$$fails test-dumps"; \
 	$(MAKE) --no-print-directory test-healthy || fails="$$fails test-healthy"; \
-	$(MAKE) --no-print-directory test-fresh || fails="$$fails test-fresh"; \
-	$(MAKE) --no-print-directory test-system || fails="$$fails test-system"; \
+	$(MAKE) --no-print-directory test-system-run || fails="$$fails test-system"; \
+	echo "[test] $$(( (SECONDS - t0) / 60 )) min after deps and build"; \
 	if [ -n "$$fails" ]; then \
 		[ -s $(BUILD)/e2e/failures.txt ] && cat $(BUILD)/e2e/failures.txt; \
 		echo "[test] FAILED:$$fails"; exit 1; \
@@ -175,12 +193,12 @@ test-matrix:
 		tests/run-e2e.sh $(E2E_TESTS)
 
 test-reliability:
-	@if compgen -G 'tests/reliability/test_*.sh' >/dev/null; then \
-		CRASHSAFE_NO_BUILD=1 E2E_TIMEOUT=$${E2E_TIMEOUT:-3600} E2E_DIR=$(BUILD)/reliability \
-			tests/run-e2e.sh tests/reliability/test_*.sh; \
-	else \
-		echo "[test-reliability] no tests/reliability/test_*.sh: skipped"; \
-	fi
+	@rc=0; \
+	CRASHSAFE_NO_BUILD=1 E2E_DIR=$(BUILD)/reliability E2E_PLAN=tests/reliability/e2e-plan \
+		tests/run-e2e.sh || rc=1; \
+	CRASHSAFE_NO_BUILD=1 E2E_TIMEOUT=$${E2E_TIMEOUT:-3600} E2E_DIR=$(BUILD)/reliability \
+		tests/run-e2e.sh tests/reliability/test_*.sh || rc=1; \
+	exit $$rc
 
 bench:
 	@if [ -f scripts/bench.sh ]; then \
