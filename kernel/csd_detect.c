@@ -654,7 +654,13 @@ static void cs_wait_check(struct cs_wait *w, u64 gap, u64 timeout_ns)
 			return;
 		cs_csd_report(w);
 	} else if (READ_ONCE(panic_on_csd_hang) &&
-		   w->waited >= w->reported_at + CS_PANIC_DELAY_NS) {
+		   w->waited >= w->reported_at + CS_PANIC_DELAY_NS &&
+		   (w->dst != raw_smp_processor_id() ||
+		    w->waited >= w->reported_at + 4 * CS_PANIC_DELAY_NS)) {
+		/*
+		 * Not from the target, whose context the crash stop should
+		 * capture as it is, unless no other CPU has come by since.
+		 */
 		cs_csd_panic(w);
 	}
 }
