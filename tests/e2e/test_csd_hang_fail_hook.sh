@@ -6,7 +6,7 @@
 # on "no call-function entry after the IPI", which that hook alone could
 # see: the module's verdict must be unknown, not lost_ipi, the report must
 # say which hooks were live, and the hang must still be reported and
-# dumped. When the record carries hook liveness (record 1.2, .hooks in
+# dumped. When the record carries hook liveness (record 1.2, .record.hooks in
 # csdextract's JSON), csdextract must not give lost_ipi either and must
 # name the missing hook; an older record cannot tell it, and that is said.
 #   usage: tests/e2e/test_csd_hang_fail_hook.sh 6.12|6.1
@@ -22,12 +22,12 @@ rec=$(jq -r '.csd_hangs[0].verdict_recorded // "missing"' "$j")
 [ "$rec" = unknown ] ||
 	{ echo "FAIL test_csd_hang_fail_hook $k: the module recorded verdict '$rec', expected unknown"; exit 1; }
 final=$(jq -r '.csd_hangs[0].verdict // "missing"' "$j")
-if [ "$(jq -r '.hooks.recorded // false' "$j")" = true ]; then
-	jq -e '.hooks.missing | length > 0' "$j" >/dev/null ||
+if [ "$(jq -r '.record.hooks.recorded // false' "$j")" = true ]; then
+	jq -e '.record.hooks.missing | length > 0' "$j" >/dev/null ||
 		{ echo "FAIL test_csd_hang_fail_hook $k: the record names no missing hook"; exit 1; }
 	[ "$final" != lost_ipi ] ||
 		{ echo "FAIL test_csd_hang_fail_hook $k: csdextract gives lost_ipi without the hook it needs"; exit 1; }
-	user="csdextract: $final, missing hooks $(jq -c .hooks.missing "$j")"
+	user="csdextract: $final, missing hooks $(jq -c .record.hooks.missing "$j")"
 else
 	user="csdextract: $final (this record has no hook liveness: not checked)"
 fi
