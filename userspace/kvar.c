@@ -270,9 +270,13 @@ int kvar_name(struct kvar *kv, uint64_t addr, char *buf, size_t len)
 		if (o >= kv->pcpu_start && o < kv->pcpu_end) {
 			if (dump_symbolize_data(kv->d, o, s, sizeof(s), NULL))
 				break;
-		} else if (o >= 0xffff800000000000ull || !in_mod_percpu(kv, o) ||
-			   mod_name(kv, o, s, sizeof(s))) {
-			continue;	/* module per-CPU symbols: offset form */
+		} else if (!in_mod_percpu(kv, o) || mod_name(kv, o, s, sizeof(s))) {
+			/*
+			 * Module per-CPU symbols: offsets from 0 before 6.15,
+			 * addresses beside __per_cpu_end since (no absolute
+			 * per-CPU kallsyms): the module's own range decides.
+			 */
+			continue;
 		}
 		/* "cpu_stopper+0x0" -> "cpu_stopper" */
 		if (strlen(s) > 4 && !strcmp(s + strlen(s) - 4, "+0x0"))
