@@ -653,6 +653,11 @@ void analysis_run(struct ctx *c, struct analysis *a)
 	a->ntasks = (unsigned int)e.ts.n;
 	a->tasks_walked = e.ts.walked;
 	snprintf(a->tasks_note, sizeof(a->tasks_note), "%s", e.ts.note);
+	if (e.ts.nlost)
+		snprintf(a->tasks_note + strlen(a->tasks_note),
+			 sizeof(a->tasks_note) - strlen(a->tasks_note),
+			 "%s%zu task(s) with state ?: that page of their task_struct is not in the dump",
+			 a->tasks_note[0] ? "; " : "", e.ts.nlost);
 	for (i = 0; i < n; i++)
 		cpu_context(&e, i);
 	if (a->btf_ok) {

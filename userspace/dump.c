@@ -454,6 +454,39 @@ int dump_read_virt(struct dump *d, uint64_t vaddr, void *buf, size_t len)
 	return do_read(d, KDUMP_KVADDR, vaddr, buf, len);
 }
 
+/*
+ * 1 when the page of kernel-virtual @vaddr is in the dump file, 0 when the
+ * dump left it out (read as zeros: KDUMP_ATTR_ZERO_EXCLUDED), -1 unknown
+ * (no page map, or no translation).
+ */
+int dump_virt_in_dump(struct dump *d, uint64_t vaddr)
+{
+	addrxlat_ctx_t *axctx = NULL;
+	addrxlat_sys_t *axsys = NULL;
+	addrxlat_fulladdr_t fa = { .addr = vaddr, .as = ADDRXLAT_KVADDR };
+	uint64_t start, end;
+	int r = -1;
+
+	if (kdump_get_addrxlat(d->ctx, &axctx, &axsys) != KDUMP_OK)
+		return -1;
+	if (addrxlat_fulladdr_conv(&fa, ADDRXLAT_MACHPHYSADDR, axctx, axsys) == ADDRXLAT_OK) {
+		/* the page's start: dump_data_run() looks from the next page
+		 * boundary up */
+		start = fa.addr & ~(uint64_t)(d->page_size ? d->page_size - 1 : 4095);
+		switch (dump_data_run(d, &start, &end)) {
+		case 1:
+			r = start <= fa.addr;
+			break;
+		case 0:
+			r = 0;
+			break;
+		}
+	}
+	addrxlat_ctx_decref(axctx);
+	addrxlat_sys_decref(axsys);
+	return r;
+}
+
 int dump_read_u64(struct dump *d, uint64_t vaddr, uint64_t *out)
 {
 	return dump_read_virt(d, vaddr, out, sizeof(*out));

@@ -51,6 +51,8 @@ const char *dump_format_name(const struct dump *d);
 /* 0 on success, -1 if any byte of the range cannot be read. */
 int dump_read_phys(struct dump *d, uint64_t paddr, void *buf, size_t len);
 int dump_read_virt(struct dump *d, uint64_t vaddr, void *buf, size_t len);
+/* Is the page of @vaddr in the dump file? 1, 0 (left out: reads as zeros), -1 unknown */
+int dump_virt_in_dump(struct dump *d, uint64_t vaddr);
 
 /*
  * Where the dump holds page data (libkdumpfile's file.pagemap: the pages

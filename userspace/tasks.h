@@ -31,6 +31,7 @@ struct tasks {
 	uint64_t span_lo, span_len;	/* one read per task covers the fields */
 	int have_cpu;
 	int walked;		/* the task list was walked (else: no D task) */
+	size_t nlost;		/* tasks whose state's page the dump left out */
 };
 
 /*

@@ -10,17 +10,24 @@
 #   capture.status       one "step rc" line per step
 
 # The dump level: 31, except 23 (user pages kept) when makedumpfile is
-# older than 1.7.6 and the kernel 6.10 or newer. Those makedumpfiles do
+# older than 1.7.6 and the kernel 6.10 or newer, or makedumpfile 1.7.6 or
+# older and the kernel 7.1 or newer. Those makedumpfiles do
 # not know the page_type encoding of 6.10+ and their user-page test (-d 8)
 # drops slab pages: on bookworm's 6.12 with its makedumpfile 1.7.2, -d 31
 # lost the task_struct of hung-task's rwsem owner and -d 8 alone lost
 # every culprit, while -d 23 (and trixie's 1.7.6 with -d 31) kept them.
+# The same for 1.7.6 (trixie's, the newest Debian has) on 7.1+, whose
+# VMCOREINFO says page.compound_info where 1.7.6 expects compound_head: on
+# 7.3 with -d 31 the first page of 17 of 66 task_structs was left out
+# (csdextract says "state ?"), among them hung-task's completion waiter.
 dump_level() {
 	mv=$(makedumpfile -v 2>&1 | sed -n 's/.*version \([0-9]*\)\.\([0-9]*\)\.\([0-9]*\).*/\1 \2 \3/p' | head -n1)
 	kv=$(uname -r | sed -n 's/^\([0-9]*\)\.\([0-9]*\).*/\1 \2/p')
 	set -- $mv $kv
-	if [ $# -eq 5 ] && [ $(($1 * 10000 + $2 * 100 + $3)) -lt 10706 ] &&
-		[ $(($4 * 100 + $5)) -ge 610 ]; then
+	if [ $# -eq 5 ] && { { [ $(($1 * 10000 + $2 * 100 + $3)) -lt 10706 ] &&
+		[ $(($4 * 100 + $5)) -ge 610 ]; } ||
+		{ [ $(($1 * 10000 + $2 * 100 + $3)) -le 10706 ] &&
+		[ $(($4 * 100 + $5)) -ge 701 ]; }; }; then
 		echo 23
 	else
 		echo 31
