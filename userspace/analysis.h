@@ -31,7 +31,6 @@ struct an_task {
 	int pid;
 	char comm[AN_COMM + 1];
 	char state;		/* R S D T t X Z I ? */
-	int state_lost;		/* the state's page is not in the dump */
 	int idle;
 	int cpu;		/* task's cpu field, -1 unknown */
 	uint64_t stack;		/* task->stack, 0 unknown */

@@ -72,6 +72,11 @@ int tasks_read(struct tasks *ts, struct kvar *kv, uint64_t addr, struct an_task 
 		if ((unsigned char)t->comm[i] < 0x20 || (unsigned char)t->comm[i] >= 0x7f)
 			t->comm[i] = '?';
 	st = field(ts, buf, ts->o_state, ts->state_size <= 8 ? ts->state_size : 8);
+	ex = ts->o_exit ? field(ts, buf, ts->o_exit, 4) : 0;
+	flags = field(ts, buf, ts->o_flags, 4);
+	t->stack = field(ts, buf, ts->o_stack, 8);
+	if (st & 0x2)	/* the stack of a sleeper in D */
+		dump_read_virt(kv->d, addr + ts->o_sp, &t->sp, 8);
 	/*
 	 * A task_struct that straddles a page the dump left out reads as
 	 * zeros there (makedumpfile 1.7.6 -d 31 drops such slab pages of
@@ -79,16 +84,10 @@ int tasks_read(struct tasks *ts, struct kvar *kv, uint64_t addr, struct an_task 
 	 */
 	if (!st && dump_virt_in_dump(kv->d, addr + ts->o_state) == 0) {
 		t->state = '?';
-		t->state_lost = 1;
 		ts->nlost++;
-	}
-	ex = ts->o_exit ? field(ts, buf, ts->o_exit, 4) : 0;
-	flags = field(ts, buf, ts->o_flags, 4);
-	t->stack = field(ts, buf, ts->o_stack, 8);
-	if (t->state == 'D' || (st & 0x2))	/* the stack of a sleeper in D */
-		dump_read_virt(kv->d, addr + ts->o_sp, &t->sp, 8);
-	if (!t->state_lost)
+	} else {
 		t->state = tasks_state_char(st, ex);
+	}
 	cpu = ts->have_cpu ? field(ts, buf, ts->o_cpu, 4) : ~0ull;
 	if (cpu < KVAR_MAX_CPUS)
 		t->cpu = (int)cpu;
@@ -165,7 +164,9 @@ static int no_d_task(struct tasks *ts, struct kvar *kv, const struct kbtf *btf)
 		if (!rq)
 			continue;	/* not possible: counted below */
 		v = 0;
-		if (dump_read_virt(kv->d, rq + o, &v, sz))
+		/* a runqueue page the dump left out reads as 0: unknown */
+		if (dump_read_virt(kv->d, rq + o, &v, sz) ||
+		    dump_virt_in_dump(kv->d, rq + o) == 0)
 			return 0;
 		sum += v;
 		n++;
