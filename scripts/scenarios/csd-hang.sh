@@ -32,6 +32,11 @@ scenario_run() {
 		/proc/kallsyms | sed 's/^/scenario: kallsyms /' > /dev/console
 	insmod "$MODDIR"/crashsafe_test_csd.ko victim="$victim" sender="$sender" call="$call" \
 		lost_ipi="${ARG_lost_ipi:-0}" busy="${ARG_busy:-0}" migrate="${ARG_migrate:-0}"
+	# The sender function's address (its size is in the module's own
+	# console line). A shell builtin: a forked process could hang in a
+	# TLB flush to the spinning victim.
+	read -r fn < /sys/module/crashsafe_test_csd/parameters/sender_fn &&
+		echo "scenario: sender_fn $fn" > /dev/console
 	echo "scenario: cpu $sender waits for cpu $victim, waiting for the detector" > /dev/console
 	sleep 120
 }

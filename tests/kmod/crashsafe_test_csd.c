@@ -65,6 +65,10 @@ static int migrate;
 module_param(migrate, int, 0444);
 MODULE_PARM_DESC(migrate, "rounds of a short hang with a waiter that migrates mid-wait, before the real hang (call=single)");
 
+static unsigned long sender_fn;
+module_param(sender_fn, ulong, 0400);
+MODULE_PARM_DESC(sender_fn, "(set by the module) address of the sender's function, for tests that look for its return address in the dump");
+
 #define CS_TEST_ROUND_MS	1500	/* irqs off per round, < csd_timeout_ms */
 
 static int cs_test_spinning;
@@ -329,9 +333,11 @@ static int __init cs_test_csd_init(void)
 	}
 	if (lost_ipi && cs_test_drop_init())
 		return -ENOENT;
-	pr_info("victim CPU%d spins with irqs %s in %ps%s, sender CPU%d\n",
+	pr_info("victim CPU%d spins with irqs %s in %ps%s, sender CPU%d in %pS\n",
 		victim, lost_ipi ? "on" : "off", cs_test_victim_spin,
-		busy ? " inside a prior callback" : "", sender);
+		busy ? " inside a prior callback" : "", sender,
+		cs_test_sender_fn);
+	sender_fn = (unsigned long)cs_test_sender_fn;
 	if (cs_test_many) {
 		int cpu;
 
