@@ -50,10 +50,11 @@ struct kbl {
 	uint32_t nwalk, cap;
 	uint64_t wpos;			/* next record, relative to toff */
 	int wdone;			/* 1 end reached, -1 failed */
-	/* the kernel's id index */
+	/* the kernel's id index: nr set when it is bisected (sorted BTF);
+	 * rnr alone when it only gives records past the walk (kbl_var_type) */
 	kbl_id_fn idf;
 	void *idctx;
-	uint32_t nr;
+	uint32_t nr, rnr;
 	int sorted;
 	struct {
 		char name[KBL_MAX_NAME];
@@ -171,7 +172,7 @@ void kbl_close(struct kbl *b)
 
 int kbl_indexed(const struct kbl *b)
 {
-	return b && b->nr;
+	return b && (b->nr || b->rnr);
 }
 
 uint64_t kbl_bytes_read(const struct kbl *b)
@@ -262,12 +263,14 @@ static int rec(struct kbl *b, uint32_t id, struct kbl_rec *r)
 	memset(r, 0, sizeof(*r));
 	if (!id)
 		return 0;
-	if (b->nr) {
-		if (id >= b->nr)
+	if (b->nr || (b->rnr && id >= b->nwalk)) {
+		if (id >= (b->nr ? b->nr : b->rnr))
 			return -1;
 		if (b->idf(b->idctx, id, &o) || o < b->toff ||
 		    o - b->toff > b->tlen || b->tlen - (o - b->toff) < 12)
 			return KBL_UNKNOWN;
+	} else if (id < b->nwalk) {
+		o = b->toff + b->off[id];
 	} else {
 		while (id >= b->nwalk)
 			if (walk_one(b))
@@ -336,6 +339,15 @@ static int find_walk(struct kbl *b, const char *name, int32_t *out)
 	int e, cmp;
 
 	for (id = 1;; id++) {
+		/* a walk, even where an index gives single records */
+		while (!b->nr && id >= b->nwalk)
+			if (walk_one(b))
+				break;
+		if (!b->nr && id >= b->nwalk) {
+			if (b->wdone < 0)
+				return KBL_UNKNOWN;
+			break;
+		}
 		e = rec(b, id, &r);
 		if (e == -1)
 			break;
@@ -647,29 +659,101 @@ int kbl_may_be_sorted(struct kbl *b)
 	return 1;
 }
 
-int kbl_set_index(struct kbl *b, kbl_id_fn fn, void *ctx, uint32_t nr_types)
+/* Take @fn as the index of @nr_types ids if it starts at the section and
+ * its last record ends it: 1, else 0 (and no index). */
+static int index_fits(struct kbl *b, kbl_id_fn fn, void *ctx, uint32_t nr_types)
 {
 	struct kbl_rec r;
+	uint64_t o;
 	int64_t x;
 
-	if (!fn || nr_types < 3 || !kbl_may_be_sorted(b) ||
-	    nr_types > b->tlen / 12 + 1)
+	if (!fn || nr_types < 3 || nr_types > b->tlen / 12 + 1)
 		return 0;
-	b->idf = fn;
-	b->idctx = ctx;
-	b->nr = nr_types;
-	/* the index must start at the section and its last record end it */
-	if (rec(b, 1, &r) || r.off != b->toff ||
-	    rec(b, nr_types - 1, &r) || (x = extra(r.info)) < 0 ||
-	    r.off + 12 + (uint64_t)x != b->toff + b->tlen) {
-		b->idf = NULL;
-		b->nr = 0;
-		return 0;
+	if (!fn(ctx, 1, &o) && o == b->toff) {
+		b->idf = fn;
+		b->idctx = ctx;
+		b->rnr = nr_types;
+		if (!rec(b, nr_types - 1, &r) && (x = extra(r.info)) >= 0 &&
+		    r.off + 12 + (uint64_t)x == b->toff + b->tlen)
+			return 1;
 	}
+	b->idf = NULL;
+	b->rnr = 0;
+	return 0;
+}
+
+int kbl_set_index(struct kbl *b, kbl_id_fn fn, void *ctx, uint32_t nr_types)
+{
+	if (!b || b->nr || b->rnr || !kbl_may_be_sorted(b) ||
+	    !index_fits(b, fn, ctx, nr_types))
+		return 0;
+	b->nr = nr_types;
+	b->rnr = 0;
 	b->sorted = looks_sorted(b);
 	if (!b->sorted) {		/* walking is as cheap and needs no index */
 		b->idf = NULL;
 		b->nr = 0;
 	}
 	return b->sorted;
+}
+
+#define KBL_TAIL	64	/* last ids looked at for a DATASEC */
+
+int kbl_var_type(struct kbl *b, kbl_id_fn fn, void *ctx, uint32_t nr_types,
+		 const char *sec, const char *var, uint64_t var_off,
+		 const char *type)
+{
+	struct kbl_rec r, v;
+	uint32_t id, e3[3], lo, hi, mid, tid;
+	int cmp, found = 0;
+
+	if (!b || !sec || !var || !type || strlen(type) >= KBL_MAX_NAME ||
+	    b->nmemo >= KBL_MEMO)
+		return KBL_UNKNOWN;
+	if (b->nr)
+		return KBL_UNKNOWN;	/* sorted: the bisection finds it */
+	if (!b->rnr && !index_fits(b, fn, ctx, nr_types))
+		return KBL_UNKNOWN;
+	/* pahole emits the DATASECs last */
+	for (id = b->rnr - 1; id > 0 && id + KBL_TAIL >= b->rnr; id--) {
+		if (rec(b, id, &r))
+			return KBL_UNKNOWN;
+		if (kind_of(r.info) != BTF_KIND_DATASEC)
+			continue;
+		if (name_cmp(b, r.name_off, sec, &cmp))
+			return KBL_UNKNOWN;
+		if (!cmp) {
+			found = 1;
+			break;
+		}
+	}
+	if (!found)
+		return KBL_UNKNOWN;
+	/* its btf_var_secinfo { type, offset, size } are sorted by offset
+	 * (the kernel's BTF check refuses them otherwise) */
+	lo = 0;
+	hi = r.info & 0xffff;
+	while (lo < hi) {		/* at most 16 rounds */
+		mid = lo + (hi - lo) / 2;
+		if (rd(b, r.off + 12 + 12ull * mid, e3, 12))
+			return KBL_UNKNOWN;
+		if (e3[1] < var_off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == (r.info & 0xffff) || rd(b, r.off + 12 + 12ull * lo, e3, 12) ||
+	    e3[1] != var_off)
+		return KBL_UNKNOWN;
+	/* the VAR named @var, of a STRUCT named @type */
+	if (rec(b, e3[0], &v) || kind_of(v.info) != BTF_KIND_VAR ||
+	    name_cmp(b, v.name_off, var, &cmp) || cmp)
+		return KBL_UNKNOWN;
+	tid = v.size_type;
+	if (resolve(b, &tid, &v) || kind_of(v.info) != BTF_KIND_STRUCT ||
+	    name_cmp(b, v.name_off, type, &cmp) || cmp)
+		return KBL_UNKNOWN;
+	strcpy(b->memo[b->nmemo].name, type);
+	b->memo[b->nmemo++].id = (int32_t)tid;
+	return 0;
 }

@@ -38,6 +38,18 @@ int kbl_may_be_sorted(struct kbl *b);
 int kbl_set_index(struct kbl *b, kbl_id_fn fn, void *ctx, uint32_t nr_types);
 /* (1 if the index is used, 0 if not: not sorted, or it does not fit) */
 void kbl_close(struct kbl *b);
+/*
+ * For a BTF that is not name-sorted, where a walk from id 1 to @type would
+ * read far into the blob (6.x: struct rq sits ~900 KiB in): name @type's
+ * id through per-CPU or global variable @var at @var_off of DATASEC @sec,
+ * read through the index @fn (only single records; the walk stays the
+ * walk). 0 (later lookups of @type use it), KBL_UNKNOWN (walk as before).
+ * Every step is checked: the DATASEC's name, the VAR's name at that
+ * offset, the STRUCT's name.
+ */
+int kbl_var_type(struct kbl *b, kbl_id_fn fn, void *ctx, uint32_t nr_types,
+		 const char *sec, const char *var, uint64_t var_off,
+		 const char *type);
 
 /* 0 (found: offset and size set), -1 (no such type or member), KBL_UNKNOWN. */
 int kbl_member(struct kbl *b, const char *type, const char *path,

@@ -105,22 +105,68 @@ static int kbl_id_dump(void *ctx, uint32_t id, uint64_t *off)
  * 72 on 6.12 and 80 on 7.3, so each u32 from 72 to 92 is offered and
  * kbl_set_index() keeps the one whose last record ends the type section.
  */
+static int kbl_kernel_index_words(struct kbtf *b, uint64_t w[12])
+{
+	uint64_t sym, p;
+
+	sym = dump_symbol_addr(b->d, "btf_vmlinux");
+	if (!sym || dump_read_virt(b->d, sym, &p, 8) ||
+	    dump_read_virt(b->d, p, w, 12 * sizeof(*w)) || w[0] != b->kbl_va)
+		return -1;
+	b->kbl_types = w[1];
+	return 0;
+}
+
 static void kbl_kernel_index(struct kbtf *b)
 {
-	uint64_t sym, p, w[12];
+	uint64_t w[12];
 	uint32_t nr;
 	unsigned int k;
 
 	if (!kbl_may_be_sorted(b->kbl))
 		return;		/* a 6.x walk needs no index (and no lookup) */
-	sym = dump_symbol_addr(b->d, "btf_vmlinux");
-	if (!sym || dump_read_virt(b->d, sym, &p, 8) ||
-	    dump_read_virt(b->d, p, w, sizeof(w)) || w[0] != b->kbl_va)
+	if (kbl_kernel_index_words(b, w))
 		return;
-	b->kbl_types = w[1];
 	for (k = 72; k <= 92; k += 4) {
 		memcpy(&nr, (const char *)w + k, 4);
 		if (kbl_set_index(b->kbl, kbl_id_dump, b, nr))
+			return;
+	}
+}
+
+/*
+ * Types that sit far into an unsorted (6.x) BTF, each named instead
+ * through a per-CPU variable of that type (the DATASEC records are at the
+ * blob's end, reached through the kernel's id index): struct rq at ~900
+ * KiB would otherwise cost a walk of ~220 dump pages on a first run.
+ */
+static const struct {
+	const char *type, *var;
+} kbl_var_hints[] = {
+	{ "rq", "runqueues" },
+};
+
+static void kbl_hint(struct kbtf *b, const char *type)
+{
+	uint64_t w[12], v, base;
+	uint32_t nr;
+	unsigned int i, k;
+
+	for (i = 0; i < sizeof(kbl_var_hints) / sizeof(kbl_var_hints[0]); i++)
+		if (!strcmp(type, kbl_var_hints[i].type))
+			break;
+	if (i == sizeof(kbl_var_hints) / sizeof(kbl_var_hints[0]) ||
+	    kbl_indexed(b->kbl))
+		return;
+	v = kbtf_sym(b, kbl_var_hints[i].var);
+	base = kbtf_sym(b, "__per_cpu_start");	/* 0 on 6.x: offsets */
+	if (!v || v < base || v - base > UINT32_MAX ||
+	    kbl_kernel_index_words(b, w))
+		return;
+	for (k = 72; k <= 92; k += 4) {
+		memcpy(&nr, (const char *)w + k, 4);
+		if (!kbl_var_type(b->kbl, kbl_id_dump, b, nr, ".data..percpu",
+				  kbl_var_hints[i].var, v - base, type))
 			return;
 	}
 }
@@ -165,6 +211,8 @@ int kschema_member(struct kbtf *b, const char *type, const char *path,
 	snprintf(key, sizeof(key), "%s\t%s", type, path);
 	e = find(b, 'm', key);
 	if (!e) {
+		if (ensure_kbl(b))
+			kbl_hint(b, type);
 		r = ensure_kbl(b) ? kbl_member(b->kbl, type, path, &o, &s) :
 				    KBL_UNKNOWN;
 		if (r == KBL_UNKNOWN) {

@@ -76,6 +76,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fprintf(stderr, "%s.%s: libbpf %d %llu/%llu, lazy %d %llu/%llu\n", q[i][0], q[i][1], r, (unsigned long long)o, (unsigned long long)s, lr, (unsigned long long)lo, (unsigned long long)ls), abort();
 	}
 	kbl_close(k);
+	/* a type named through a DATASEC variable, over a hostile index */
+	k = kbl_open(mem_read, NULL, size);
+	if (k && size > 8 &&
+	    !kbl_var_type(k, mem_index, NULL, data[size - 3] | data[size - 4] << 8,
+			  ".data..percpu", "runqueues",
+			  data[size - 5] | data[size - 6] << 8, "rq"))
+		kbl_member(k, "rq", "nr_uninterruptible", &lo, &ls);
+	kbl_close(k);
 	if (!b)
 		return 0;
 	kbtf_nr_types(b);

@@ -9,10 +9,12 @@
  *
  * The piecewise reader (userspace/btf_lazy.c) must give libbpf's answers
  * on the same blob, walking it (6.x layout) and bisecting a name-sorted
- * one through an id index (7.x layout), and refuse a bad index.
+ * one through an id index (7.x layout), and refuse a bad index; on an
+ * unsorted one, name a type far in through a DATASEC variable.
  *
  *   test_btf                     exit 0 when every check passes
- *   test_btf --write-seed FILE   write the blob (fuzz_btf's seed)
+ *   test_btf --write-seed FILE   write the blobs (fuzz_btf's seeds: FILE,
+ *                                FILE-percpu)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,7 +85,7 @@ static void expect(const struct kbtf *b, const char *type, const char *path,
 
 /* ---- a name-sorted blob (7.x layout) and its id index ---------------- */
 
-static uint64_t idx_off[256];
+static uint64_t idx_off[4096];
 static uint32_t idx_nr;
 static int idx_bogus;
 
@@ -104,7 +106,7 @@ static void build_index(struct btf *w, const void *raw)
 	uint32_t id;
 
 	idx_nr = btf__type_cnt(w);
-	for (id = 1; id < idx_nr && id < 256; id++)
+	for (id = 1; id < idx_nr && id < 4096; id++)
 		idx_off[id] = h->hdr_len + h->type_off +
 			      (uint64_t)((const char *)btf__type_by_id(w, id) - first);
 }
@@ -207,6 +209,86 @@ static void hostile_lazy(const void *blob, size_t len)
 	kbl_close(k);
 }
 
+/*
+ * 6.x layout (unsorted) with struct rq far from the start: kbl_var_type()
+ * names it through the per-CPU variable runqueues in the DATASEC at the
+ * end, read through the id index; every mismatch is refused.
+ */
+static void var_type_blob(const char *seed)
+{
+	struct btf *w = btf__new_empty();
+	enum { U32 = 1, FILL };
+	int k, ok = 1, rq, decoy, var, dvar, sec;
+	uint64_t o = 0, s = 0;
+	const void *raw;
+	__u32 rawlen;
+
+	ok &= btf__add_int(w, "unsigned int", 4, 0) == U32;
+	for (k = 0; k < 2000; k++)	/* what a walk would read: 24 KB */
+		ok &= btf__add_ptr(w, U32) > 0;
+	decoy = btf__add_struct(w, "rq_decoy", 4);
+	btf__add_field(w, "x", U32, 0, 0);
+	rq = btf__add_struct(w, "rq", 16);
+	btf__add_field(w, "nr_running", U32, 0, 0);
+	btf__add_field(w, "nr_uninterruptible", U32, 64, 0);
+	var = btf__add_var(w, "runqueues", BTF_VAR_GLOBAL_ALLOCATED, rq);
+	dvar = btf__add_var(w, "other", BTF_VAR_GLOBAL_ALLOCATED, decoy);
+	sec = btf__add_datasec(w, ".data..percpu", 0x2000);
+	btf__add_datasec_var_info(w, dvar, 0x100, 4);
+	btf__add_datasec_var_info(w, var, 0x1000, 16);
+	CHECK(ok && decoy > 0 && rq > 0 && var > 0 && dvar > 0 && sec > 0);
+	raw = btf__raw_data(w, &rawlen);
+	CHECK(raw != NULL);
+	if (!raw || seed) {
+		FILE *f = raw ? fopen(seed, "wb") : NULL;
+
+		if (!f || fwrite(raw, 1, rawlen, f) != rawlen || fclose(f))
+			fails++;
+		btf__free(w);
+		return;
+	}
+	build_index(w, raw);
+	lazy_raw = raw;
+	lazy_len = rawlen;
+
+	lazy = kbl_open(mem_read, NULL, rawlen);
+	CHECK(lazy && !kbl_may_be_sorted(lazy));
+	CHECK(kbl_var_type(lazy, mem_index, NULL, idx_nr, ".data..percpu",
+			   "runqueues", 0x1000, "rq") == 0);
+	CHECK(kbl_member(lazy, "rq", "nr_uninterruptible", &o, &s) == 0 &&
+	      o == 8 && s == 4);
+	/* the header's and the last blocks, not the walk to rq */
+	CHECK(kbl_bytes_read(lazy) <= 3 * 4096);
+	kbl_close(lazy);
+
+	/* wrong offset, variable, type or section name: refused */
+	lazy = kbl_open(mem_read, NULL, rawlen);
+	CHECK(kbl_var_type(lazy, mem_index, NULL, idx_nr, ".data..percpu",
+			   "runqueues", 0x1004, "rq") == KBL_UNKNOWN);
+	CHECK(kbl_var_type(lazy, mem_index, NULL, idx_nr, ".data..percpu",
+			   "other", 0x1000, "rq") == KBL_UNKNOWN);
+	CHECK(kbl_var_type(lazy, mem_index, NULL, idx_nr, ".data..percpu",
+			   "other", 0x100, "rq") == KBL_UNKNOWN);
+	CHECK(kbl_var_type(lazy, mem_index, NULL, idx_nr, ".data",
+			   "runqueues", 0x1000, "rq") == KBL_UNKNOWN);
+	/* then the walk still answers */
+	CHECK(kbl_member(lazy, "rq", "nr_uninterruptible", &o, &s) == 0 &&
+	      o == 8 && s == 4);
+	kbl_close(lazy);
+
+	/* a bad index: refused, the walk answers */
+	lazy = kbl_open(mem_read, NULL, rawlen);
+	idx_bogus = 1;
+	CHECK(kbl_var_type(lazy, mem_index, NULL, idx_nr, ".data..percpu",
+			   "runqueues", 0x1000, "rq") == KBL_UNKNOWN);
+	idx_bogus = 0;
+	CHECK(kbl_member(lazy, "rq", "nr_uninterruptible", &o, &s) == 0 &&
+	      o == 8 && s == 4);
+	kbl_close(lazy);
+	lazy = NULL;
+	btf__free(w);
+}
+
 int main(int argc, char **argv)
 {
 	struct btf *w = btf__new_empty();
@@ -250,10 +332,14 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "--write-seed")) {	/* fuzz corpus */
 		FILE *f = fopen(argv[2], "wb");
 
+		char more[4096];
+
 		if (!f || fwrite(raw, 1, rawlen, f) != rawlen || fclose(f))
 			return 1;
 		btf__free(w);
-		return 0;
+		snprintf(more, sizeof(more), "%s-percpu", argv[2]);
+		var_type_blob(more);	/* a DATASEC, struct rq far in */
+		return fails != 0;
 	}
 	lazy_raw = raw;
 	lazy_len = rawlen;
@@ -291,6 +377,7 @@ int main(int argc, char **argv)
 		lazy = NULL;
 	}
 	sorted_blob();
+	var_type_blob(NULL);
 	CHECK(kbtf_from_mem(NULL, 100) == NULL);
 	/* fuzz_btf finding: a header 2 bytes longer puts the type section
 	 * off 4-byte alignment; libbpf 1.1 takes it and then reads
