@@ -265,6 +265,15 @@ struct dump *dump_open(const char *path, char *err, size_t errlen)
 				   KDUMP_MMAP_NEVER);
 	if (ks == KDUMP_OK)
 		ks = kdump_set_number_attr(d->ctx, KDUMP_ATTR_ZERO_EXCLUDED, 1);
+	/*
+	 * A small page cache: a report touches each dump page about once
+	 * (~150-600 pages), and every new slot of the default 1024 is fresh
+	 * memory whose first touch faults (~10 us a fault on the VMs here);
+	 * 64 reused slots cut a first run by ~15% (make bench). Pages read
+	 * twice (kallsyms bisection tops) mostly stay in.
+	 */
+	if (ks == KDUMP_OK)
+		ks = kdump_set_number_attr(d->ctx, "cache.size", 64);
 	if (ks == KDUMP_OK)
 		ks = kdump_open_fd(d->ctx, kfd);
 	if (ks != KDUMP_OK) {
