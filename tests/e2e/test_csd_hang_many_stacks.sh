@@ -11,13 +11,15 @@
 #    included) equals a trampoline (__kretprobe_trampoline,
 #    arch_rethook_trampoline, rethook_trampoline: kallsyms of that boot,
 #    printed by the scenario);
-#  - the return address into the waiter's caller (cs_test_sender_fn, whose
-#    address and size the scenario prints) is still on the sender's stack:
-#    where the queue hook's callsite lies in the caller (6.x: _RET_IP_ of
-#    smp_call_function_many_cond()), that exact value; where it does not
-#    (7.x queues from a helper, so the callsite is inside smp.c), a word
-#    inside cs_test_sender_fn; when the sender is the panic CPU,
-#    csdextract's backtrace of it shows cs_test_sender_fn.
+#  - the return address into the waiter's caller is still on the sender's
+#    stack: the queue hook's callsite (_RET_IP_ of
+#    smp_call_function_many_cond()) where it lies in the caller,
+#    cs_test_sender_fn (its address and size printed by the scenario) or
+#    the part gcc split off it (cs_test_sender_fn.cold, 7.3's build: known
+#    from the sender's frames in the report); else (a kernel that queues
+#    from a helper, the callsite inside smp.c) a word inside
+#    cs_test_sender_fn; when the sender is the panic CPU, csdextract's
+#    backtrace of it shows cs_test_sender_fn.
 #   tests/e2e/test_csd_hang_many_stacks.sh 6.12|6.1 [CPUS (3)] [VICTIM (1)] [SENDER (0)]
 # Environment: E2E_OUT, QEMU_KDUMP_OPTS, E2E_REUSE=1 (check E2E_OUT only);
 # for dumps whose console lacks the kallsyms line: TRAMPOLINES=ADDR[,ADDR].
@@ -69,9 +71,16 @@ fnsize=$(grep -a -m1 -o 'sender CPU[0-9]* in cs_test_sender_fn+0x0/0x[0-9a-f]*' 
 [ -n "$fn" ] && [ -n "$fnsize" ] ||
 	fail "console lacks the sender function's address ('scenario: sender_fn') or size (the module's 'sender CPU.. in' line)"
 fnhex=$(printf '0x%016x' "$fn")
-if [ "$((callsite))" -ge "$((fn))" ] && [ "$((callsite))" -lt "$((fn + fnsize))" ]; then
-	want=$(printf '0x%016x' "$callsite")
-	how="the queue callsite $want"
+cs=$(printf '0x%016x' "$callsite")
+# the callsite as the report names it among the sender's frames, if there
+csname=$(jq -r --arg a "$cs" --argjson s "$sender" '
+	[(.cpus[]? | select(.cpu == $s) | .frames[]? | select(.addr == $a) | .symbol // empty),
+	 (if .panic.cpu == $s then (.panic_cpu_frames[]? | select(.addr == $a) | .fn // empty)
+	  else empty end)][0] // ""' "$j")
+if { [ "$((callsite))" -ge "$((fn))" ] && [ "$((callsite))" -lt "$((fn + fnsize))" ]; } ||
+   [[ $csname == cs_test_sender_fn* ]]; then
+	want=$cs
+	how="the queue callsite $want${csname:+ ($csname)}"
 else
 	# Past its first byte: kthread() may keep the function pointer itself
 	# on the stack, and no return address points there.
