@@ -119,20 +119,21 @@ test:
 	@fails=; t0=$$SECONDS; \
 	$(MAKE) --no-print-directory test-unit || fails="$$fails test-unit"; \
 	$(MAKE) --no-print-directory checkpatch || fails="$$fails checkpatch"; \
-	echo "[test] test-fresh, then the packages and system images, in the background during test-e2e (no QEMU; $(BUILD)/test-prep.log)"; \
-	mkdir -p $(BUILD); \
+	echo "[test] in the background during test-e2e (no QEMU): test-fresh, the packages and system images, then test-dumps once the e2e runs whose dumps it reads are done ($(BUILD)/test-prep.log, $(BUILD)/test-dumps.log)"; \
+	mkdir -p $(BUILD)/e2e; rm -f $(BUILD)/e2e/*/rc $(BUILD)/e2e.done $(BUILD)/test-prep.rc $(BUILD)/test-dumps.rc; \
 	{ $(MAKE) --no-print-directory test-fresh > $(BUILD)/test-prep.log 2>&1; \
 	  echo $$? > $(BUILD)/test-prep.rc; \
-	  $(MAKE) --no-print-directory system-images >> $(BUILD)/test-prep.log 2>&1; } & prep=$$!; \
+	  $(MAKE) --no-print-directory system-images >> $(BUILD)/test-prep.log 2>&1; \
+	  until [ -f $(BUILD)/e2e.done ] || \
+	        ( for r in $(E2E_DUMP_RUNS); do [ -f $(BUILD)/e2e/$$r/rc ] || exit 1; done ); do sleep 5; done; \
+	  $(MAKE) --no-print-directory test-dumps > $(BUILD)/test-dumps.log 2>&1; \
+	  echo $$? > $(BUILD)/test-dumps.rc; } & prep=$$!; \
 	$(MAKE) --no-print-directory test-e2e || fails="$$fails test-e2e"; \
-	wait $$prep; cat $(BUILD)/test-prep.log; \
+	touch $(BUILD)/e2e.done; \
+	wait $$prep; cat $(BUILD)/test-prep.log $(BUILD)/test-dumps.log; \
 	[ "$$(cat $(BUILD)/test-prep.rc 2>/dev/null)" = 0 ] || fails="$$fails test-fresh"; \
-	echo "[test] test-dumps in the background during test-healthy (whose 5-minute workloads run by the clock; $(BUILD)/test-dumps.log)"; \
-	{ $(MAKE) --no-print-directory test-dumps > $(BUILD)/test-dumps.log 2>&1; \
-	  echo $$? > $(BUILD)/test-dumps.rc; } & dumps=$$!; \
-	$(MAKE) --no-print-directory test-healthy || fails="$$fails test-healthy"; \
-	wait $$dumps; cat $(BUILD)/test-dumps.log; \
 	[ "$$(cat $(BUILD)/test-dumps.rc 2>/dev/null)" = 0 ] || fails="$$fails test-dumps"; \
+	$(MAKE) --no-print-directory test-healthy || fails="$$fails test-healthy"; \
 	$(MAKE) --no-print-directory test-system-run || fails="$$fails test-system"; \
 	echo "[test] $$(( (SECONDS - t0) / 60 )) min after deps and build"; \
 	if [ -n "$$fails" ]; then \
@@ -151,7 +152,9 @@ test-unit:
 
 # The dump layer and the damaged-input runs over the real vmcores that the
 # e2e stage just produced (ELF, compressed and flattened copies of sysrq).
-E2E_DUMPS = $(wildcard $(BUILD)/e2e/test_sysrq-*/out $(BUILD)/e2e/test_csd_hang-6.1/out)
+# The e2e runs (tests/e2e/plan) whose dumps test-dumps reads.
+E2E_DUMP_RUNS = test_sysrq-6.1 test_sysrq-6.12 test_sysrq-bpo test_csd_hang-6.1
+E2E_DUMPS = $(wildcard $(E2E_DUMP_RUNS:%=$(BUILD)/e2e/%/out))
 test-dumps:
 	@[ -n "$(E2E_DUMPS)" ] || { echo "[test-dumps] no e2e dumps under $(BUILD)/e2e: run make test-e2e first"; exit 1; }
 	@echo "[test-dumps] dump layer over: $(E2E_DUMPS)"

@@ -68,6 +68,7 @@ for t in "${tests[@]}"; do
 		t0=$SECONDS
 		E2E_OUT=$o/out timeout -s TERM "${E2E_TIMEOUT:-1800}" bash "$t" "$k" > "$o/log" 2>&1
 		rc=$?
+		echo $rc > "$o/rc"	# done: make test's test-dumps waits for it
 		last=$(grep -v '^\[qemu-kdump\]' "$o/log" | tail -n1)
 		grid[$name/$k]="$([ $rc -eq 0 ] && echo PASS || echo FAIL) $((SECONDS - t0))"
 		if [ $rc -eq 0 ]; then
