@@ -48,8 +48,8 @@ void kvar_init(struct kvar *kv, struct dump *d, const struct kbtf *btf,
 	kv->btf_lazy = btf && kbtf_sym((struct kbtf *)btf, "_stext") != 0;
 	kv->nmods = -1;
 	kv->stext = kvar_sym(kv, "_stext");
-	kv->etext = kvar_sym(kv, "_etext");
-	kv->end = kvar_sym(kv, "_end");
+	/* _etext and _end: on first use (a name lookup costs ~12 dump
+	 * pages on a first run, and many reports never need them) */
 	kv->pcpu_start = kvar_sym(kv, "__per_cpu_start");
 	kv->pcpu_end = kvar_sym(kv, "__per_cpu_end");
 	if (ncpus > KVAR_MAX_CPUS)
@@ -178,14 +178,23 @@ static int mod_syms(struct kvar *kv, struct kvar_mod *m)
 	return 1;
 }
 
+/* _etext or _end, looked up once */
+static uint64_t lazy_sym(struct kvar *kv, uint64_t *v, int *done, const char *name)
+{
+	if (!*done) {
+		*v = kvar_sym(kv, name);
+		*done = 1;
+	}
+	return *v;
+}
+
 int kvar_is_text(struct kvar *kv, uint64_t addr)
 {
 	int i;
 
-	if (kv->stext && kv->etext && addr >= kv->stext && addr < kv->etext)
-		return 1;
-	if (addr < 0xffffffffc0000000ull)	/* x86-64 module area */
-		return 0;
+	if (addr < 0xffffffffc0000000ull)	/* below the module area */
+		return kv->stext && addr >= kv->stext &&
+		       addr < lazy_sym(kv, &kv->etext, &kv->have_etext, "_etext");
 	if (kv->nmods < 0)
 		read_mods(kv);
 	for (i = 0; i < kv->nmods; i++)
@@ -284,7 +293,8 @@ int kvar_name(struct kvar *kv, uint64_t addr, char *buf, size_t len)
 		snprintf(buf, len, "%s of CPU %u", s, cpu);
 		return 0;
 	}
-	if (kv->stext && kv->end && addr >= kv->stext && addr < kv->end &&
+	if (kv->stext && addr >= kv->stext && addr < 0xffffffffc0000000ull &&
+	    addr < lazy_sym(kv, &kv->end, &kv->have_end, "_end") &&
 	    !dump_symbolize_data(kv->d, addr, buf, len, NULL))
 		return 0;
 	if (addr >= 0xffffffffc0000000ull && !mod_name(kv, addr, buf, len))

@@ -27,6 +27,7 @@ struct kvar {
 	uint64_t *pcpu_off;		/* __per_cpu_offset[] */
 	unsigned int ncpus;
 	uint64_t stext, etext, end;	/* _stext, _etext, _end */
+	int have_etext, have_end;	/* etext, end looked up (lazily) */
 	struct kvar_mod *mods;		/* loaded modules (lazy) */
 	int nmods;			/* -1 not yet read */
 };
