@@ -231,10 +231,11 @@ mdf_version() {
 	fi
 }
 
-# Cache key: everything the base is made from, including this script.
+# Cache key: everything the base is made from, including this script;
+# contents only, not paths: a fresh clone elsewhere (CI) reuses the base.
 bkey=$({
 	echo "$kver $release $out_mode"
-	sha256sum "$0" /bin/busybox "${tool_files[@]}" 2>/dev/null
+	sha256sum "$0" /bin/busybox "${tool_files[@]}" 2>/dev/null | cut -d' ' -f1
 	find "$kmods/kernel" -path '*9p*' -o -path '*virtio*' -o -path '*ext4*' | sort | xargs stat -c '%n %s %Y'
 } | sha256sum | cut -c1-16)
 icache=${CRASHSAFE_CACHE:-$HOME/.cache/crashsafe}/initramfs
