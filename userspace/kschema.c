@@ -165,8 +165,11 @@ static void kbl_hint(struct kbtf *b, const char *type)
 		return;
 	for (k = 72; k <= 92; k += 4) {
 		memcpy(&nr, (const char *)w + k, 4);
+		/* done once an nr fits the index, found or not: kbl_var_type()
+		 * keeps that index, and another nr would search the same */
 		if (!kbl_var_type(b->kbl, kbl_id_dump, b, nr, ".data..percpu",
-				  kbl_var_hints[i].var, v - base, type))
+				  kbl_var_hints[i].var, v - base, type) ||
+		    kbl_indexed(b->kbl))
 			return;
 	}
 }
@@ -211,10 +214,11 @@ int kschema_member(struct kbtf *b, const char *type, const char *path,
 	snprintf(key, sizeof(key), "%s\t%s", type, path);
 	e = find(b, 'm', key);
 	if (!e) {
-		if (ensure_kbl(b))
+		r = KBL_UNKNOWN;
+		if (ensure_kbl(b)) {
 			kbl_hint(b, type);
-		r = ensure_kbl(b) ? kbl_member(b->kbl, type, path, &o, &s) :
-				    KBL_UNKNOWN;
+			r = kbl_member(b->kbl, type, path, &o, &s);
+		}
 		if (r == KBL_UNKNOWN) {
 			r = ensure_btf(b) ? -1 : kbtf_member_raw(b, type, path, &o, &s);
 			if (b->load_state < 0)
