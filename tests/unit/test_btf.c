@@ -111,6 +111,27 @@ static void build_index(struct btf *w, const void *raw)
 			      (uint64_t)((const char *)btf__type_by_id(w, id) - first);
 }
 
+/* @raw (of @w) is the blob the piecewise reader reads, with its index */
+static void use_blob(struct btf *w, const void *raw, size_t rawlen)
+{
+	build_index(w, raw);
+	lazy_raw = raw;
+	lazy_len = rawlen;
+}
+
+/* a fuzz seed; 0 or -1 */
+static int write_blob(const char *path, const void *raw, size_t rawlen)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (!f || fwrite(raw, 1, rawlen, f) != rawlen) {
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	return fclose(f) ? -1 : 0;
+}
+
 static void sorted_blob(void)
 {
 	struct btf *w = btf__new_empty();
@@ -150,9 +171,7 @@ static void sorted_blob(void)
 		btf__free(w);
 		return;
 	}
-	build_index(w, raw);
-	lazy_raw = raw;
-	lazy_len = rawlen;
+	use_blob(w, raw, rawlen);
 
 	/* no index: the walk */
 	lazy = kbl_open(mem_read, NULL, rawlen);
@@ -240,16 +259,12 @@ static void var_type_blob(const char *seed)
 	raw = btf__raw_data(w, &rawlen);
 	CHECK(raw != NULL);
 	if (!raw || seed) {
-		FILE *f = raw ? fopen(seed, "wb") : NULL;
-
-		if (!f || fwrite(raw, 1, rawlen, f) != rawlen || fclose(f))
+		if (raw && write_blob(seed, raw, rawlen))
 			fails++;
 		btf__free(w);
 		return;
 	}
-	build_index(w, raw);
-	lazy_raw = raw;
-	lazy_len = rawlen;
+	use_blob(w, raw, rawlen);
 
 	lazy = kbl_open(mem_read, NULL, rawlen);
 	CHECK(lazy && !kbl_may_be_sorted(lazy));
@@ -330,11 +345,9 @@ int main(int argc, char **argv)
 	raw = btf__raw_data(w, &rawlen);
 	CHECK(raw != NULL);
 	if (argc == 3 && !strcmp(argv[1], "--write-seed")) {	/* fuzz corpus */
-		FILE *f = fopen(argv[2], "wb");
-
 		char more[4096];
 
-		if (!f || fwrite(raw, 1, rawlen, f) != rawlen || fclose(f))
+		if (write_blob(argv[2], raw, rawlen))
 			return 1;
 		btf__free(w);
 		snprintf(more, sizeof(more), "%s-percpu", argv[2]);
