@@ -28,6 +28,8 @@
 # default the trixie build of scripts/csdextract-release.sh), QEMU_MEM (1536),
 # BOOT_TIMEOUT (120), CAPTURE_TIMEOUT (300), QEMU_TCG_THREAD (single|multi:
 # QEMU's default is multi-threaded TCG; see the README on text patching),
+# QEMU_KDUMP_APPEND (more of the first kernel's command line, e.g.
+# "lpj=100000" to run a scenario with a mis-calibrated delay loop),
 # CRASHSAFE_QEMU_LOCK_HELD=1 (the caller already holds
 # /tmp/crashsafe-qemu.lock for this guest: do not take it again; for a
 # caller that runs several guests at once under one lock).
@@ -391,7 +393,7 @@ cat "$work/capture.cpio" "$work/extra.cpio" > "$work/first.cpio"
 p "initramfs ready ($(($(stat -c %s "$work/first.cpio") / 1048576)) MiB, $((SECONDS - t0)) s)"
 
 # ---------------------------------------------------------------- boot
-cmdline="console=ttyS0 crashkernel=384M panic=5 rdinit=/init $SCENARIO_CMDLINE"
+cmdline="console=ttyS0 crashkernel=384M panic=5 rdinit=/init $SCENARIO_CMDLINE ${QEMU_KDUMP_APPEND:-}"
 lock=/tmp/crashsafe-qemu.lock
 locked=0
 if [ "${CRASHSAFE_QEMU_LOCK_HELD:-0}" = 1 ]; then

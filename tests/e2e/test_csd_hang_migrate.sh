@@ -7,7 +7,8 @@
 # csd, hopping between the other CPUs every ~5 ms; all rounds together
 # last longer than csd_timeout_ms, so an entry left behind by a moved
 # waiter would be reported. Then the real hang of the same shape. Checks:
-# every round completed with migrations mid-wait (counts printed), exactly
+# every round completed with migrations mid-wait (counts printed) after
+# holding the waiter 1 s or more, exactly
 # one report for the test callback, SENDER -> VICTIM (the queueing CPU,
 # not where the waiter happened to be), after the rounds, plus every check
 # of test_csd_hang.sh (victim RIP, wait >= timeout, console report).
@@ -34,6 +35,12 @@ j=$out/report.json
 done_n=$(grep -acE "round [0-9]+: request done after [0-9]+ ms, waiter migrated [1-9][0-9]* times mid-wait" "$c")
 [ "$done_n" -eq "$rounds" ] ||
 	fail "$done_n of $rounds rounds completed with migrations mid-wait: $(grep -a 'round [0-9]*:' "$c" | tr '\n' '|')"
+# Each round must have held the waiter for most of CS_TEST_ROUND_MS
+# (1500): a round answered at once tests nothing (as when the victim's
+# window was timed with mdelay() and a vCPU's delay loop was mis-calibrated).
+short=$(grep -aoE "round [0-9]+: request done after [0-9]+ ms" "$c" | head -n "$rounds" |
+	awk '$6 < 1000 { printf "%s%s %d: %d ms", sep, $1, $2, $6; sep = ", " }')
+[ -z "$short" ] || fail "rounds answered too soon (< 1000 ms, the victim keeps irqs off >= 1500 ms): $short"
 summary=$(grep -aoE "migrate: [0-9]+ rounds, [0-9]+ migrations mid-wait" "$c" | head -n1)
 [ -n "$summary" ] || fail "no migrate summary line on the console"
 n=$(jq '[.csd_hangs[]? | select((.func // "") | startswith("cs_test_ipi_func+"))] | length' "$j")

@@ -19,9 +19,9 @@
  * With migrate=N (call=single, 3 CPUs or more) the waiter is a task that
  * moves between CPUs while it waits, as waits do on kernels whose
  * csd_lock_wait() is preemptible: N rounds in which the victim keeps
- * interrupts off for CS_TEST_ROUND_MS (less than csd_timeout_ms) while the
- * sender, queued from CPU @sender with smp_call_function_single_async(),
- * polls its csd's lock flag and hops to another CPU every few ms (each
+ * interrupts off for CS_TEST_ROUND_MS or more (less than csd_timeout_ms)
+ * while the sender, queued from CPU @sender with
+ * smp_call_function_single_async(), polls its csd's lock flag and hops to another CPU every few ms (each
  * round is over when the victim takes the IPI: no report may follow); then
  * a real hang of the same shape, to be reported once as @sender -> victim.
  * On 6.x smp_call_function_single() itself waits with preemption off, so
@@ -39,6 +39,8 @@
 #include <linux/string.h>
 #include <linux/preempt.h>
 #include <linux/kprobes.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
 #include <asm/irq_vectors.h>
 
 static int victim = 1;
@@ -69,10 +71,21 @@ static unsigned long sender_fn;
 module_param(sender_fn, ulong, 0400);
 MODULE_PARM_DESC(sender_fn, "(set by the module) address of the sender's function, for tests that look for its return address in the dump");
 
-#define CS_TEST_ROUND_MS	1500	/* irqs off per round, < csd_timeout_ms */
+/*
+ * migrate: a round keeps irqs off for CS_TEST_ROUND_MS and until the
+ * waiter has moved CS_TEST_ROUND_MOVES times in it, never longer than
+ * CS_TEST_ROUND_MAX_MS (< csd_timeout_ms, 5 s). Timed with ktime, not
+ * mdelay(): a vCPU's loops_per_jiffy is calibrated at boot and under an
+ * emulator on a loaded host may be several times off (a 7.3 guest's
+ * "1500 ms" rounds lasted a few ms, and no waiter moved in them).
+ */
+#define CS_TEST_ROUND_MS	1500
+#define CS_TEST_ROUND_MAX_MS	3000
+#define CS_TEST_ROUND_MOVES	3
 
 static int cs_test_spinning;
 static int cs_test_round;		/* migrate: the victim's round */
+static int cs_test_round_moves;		/* migrate: the waiter's, this round */
 static call_single_data_t cs_test_async_csd;
 static bool cs_test_many;
 static struct cpumask cs_test_mask;	/* many: the targets */
@@ -165,6 +178,19 @@ static noinline void cs_test_busy_func(void *info)
 	cs_test_victim_spin();
 }
 
+/* Interrupts off (the victim's round): see CS_TEST_ROUND_MS. */
+static void cs_test_round_wait(void)
+{
+	u64 start = ktime_get_ns(), ms;
+
+	do {
+		cpu_relax();
+		ms = div_u64(ktime_get_ns() - start, NSEC_PER_MSEC);
+	} while (ms < CS_TEST_ROUND_MAX_MS &&
+		 (ms < CS_TEST_ROUND_MS ||
+		  READ_ONCE(cs_test_round_moves) < CS_TEST_ROUND_MOVES));
+}
+
 static int cs_test_victim_fn(void *unused)
 {
 	int r;
@@ -177,8 +203,9 @@ static int cs_test_victim_fn(void *unused)
 	msleep(1000);
 	for (r = 1; r <= migrate; r++) {
 		local_irq_disable();
+		WRITE_ONCE(cs_test_round_moves, 0);
 		WRITE_ONCE(cs_test_round, r);
-		mdelay(CS_TEST_ROUND_MS);
+		cs_test_round_wait();
 		local_irq_enable();
 		msleep(500);	/* the sender logs the round */
 	}
@@ -218,6 +245,7 @@ static int cs_test_migrating_wait(int round)
 		set_cpus_allowed_ptr(current, cpumask_of(cpu));
 		if (raw_smp_processor_id() != last) {
 			moves++;
+			WRITE_ONCE(cs_test_round_moves, moves);
 			last = raw_smp_processor_id();
 		}
 		usleep_range(5000, 6000);
