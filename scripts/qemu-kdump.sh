@@ -233,16 +233,6 @@ mdf_version() {
 	fi
 }
 
-# Cache key: everything the base is made from, including this script;
-# contents only, not paths: a fresh clone elsewhere (CI) reuses the base.
-bkey=$({
-	echo "$kver $release $out_mode"
-	sha256sum "$0" /bin/busybox "${tool_files[@]}" 2>/dev/null | cut -d' ' -f1
-	find "$kmods/kernel" -path '*9p*' -o -path '*virtio*' -o -path '*ext4*' | sort | xargs stat -c '%n %s %Y'
-} | sha256sum | cut -c1-16)
-icache=${CRASHSAFE_CACHE:-$HOME/.cache/crashsafe}/initramfs
-base=$icache/base-$kver-$bkey.cpio
-
 # The release's capture tools under /opt/<release>, each behind a wrapper
 # that starts it with that release's loader and libraries.
 copy_release_tools() {
@@ -312,6 +302,19 @@ make_base() {
 	(cd "$br" && find . | cpio -o -H newc --quiet) > "$base.tmp.$$"
 	mv -f "$base.tmp.$$" "$base"
 }
+# Cache key: everything the base is made from: the functions that make
+# it (not the whole script, so that an edit elsewhere in it does not
+# rebuild every kernel's base, ~55 s each), the files they copy and the
+# modules; contents only, not paths: a fresh clone elsewhere (CI) reuses
+# the base.
+bkey=$({
+	echo "$kver $release $out_mode $out_modules ${tool_libs:-}"
+	declare -f make_base copy_release_tools copy_bin libs_of
+	sha256sum /bin/busybox "${tool_files[@]}" 2>/dev/null | cut -d' ' -f1
+	find "$kmods/kernel" -path '*9p*' -o -path '*virtio*' -o -path '*ext4*' | sort | xargs stat -c '%n %s %Y'
+} | sha256sum | cut -c1-16)
+icache=${CRASHSAFE_CACHE:-$HOME/.cache/crashsafe}/initramfs
+base=$icache/base-$kver-$bkey.cpio
 p "capture tools: $release's ($(mdf_version))"
 if [ -s "$base" ]; then
 	p "initramfs base from cache ($base)"
