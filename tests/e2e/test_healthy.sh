@@ -9,7 +9,8 @@
 # MIGRATE=1 (crashsafe_workload's mover re-pins workers to random CPUs, also
 # while they wait), REQUIRE_MIDWAIT=0|1 (fail unless some waiter was moved
 # mid-wait; default 1 with MIGRATE=1 on kernels 7 and newer, whose
-# smp_call_function_single() waits preemptibly, else 0).
+# smp_call_function_single() waits preemptibly, else 0), HOTPLUG=1,
+# NOLOAD=1 (a control run without crashsafe.ko).
 # tests/e2e/test_healthy_all.sh runs this on five kernels at once.
 # Takes SECONDS + about 60 s of guest time (boot, 15 s idle, checks).
 # QEMU_CPU defaults to "qemu64,-cx16" here: under this IPI load, QEMU 7.2
@@ -32,6 +33,9 @@ migrate=${MIGRATE:-0}
 # HOTPLUG=1: CPUs 1..N-1 also go offline and online in turn during the
 # workload (the scenario's hotplug=1), at least one cycle required.
 hotplug=${HOTPLUG:-0}
+# NOLOAD=1: the same run without crashsafe.ko (a control: what the kernel
+# and the emulator do on their own); the crashsafe checks are skipped.
+noload=${NOLOAD:-0}
 full=$("$top/scripts/kernels.sh" resolve "$kver") || full=$kver
 need_mid=${REQUIRE_MIDWAIT:-0}
 [ -z "${REQUIRE_MIDWAIT:-}" ] && [ "$migrate" = 1 ] && [ "${full%%.*}" -ge 7 ] 2>/dev/null && need_mid=1
@@ -43,7 +47,7 @@ fail() {
 
 export QEMU_CPU=${QEMU_CPU:-qemu64,-cx16}
 "$top/scripts/qemu-kdump.sh" --kernel "$kver" --cpus "$cpus" \
-	--scenario workload --arg seconds="$secs" --arg migrate="$migrate" --arg hotplug="$hotplug" --out "$out"
+	--scenario workload --arg seconds="$secs" --arg migrate="$migrate" --arg hotplug="$hotplug" --arg noload="$noload" --out "$out"
 rc=$?
 c=$out/console.log
 [ -f "$c" ] || fail "no console log ($out)"
@@ -73,5 +77,5 @@ if [ "$migrate" = 1 ]; then
 	fi
 fi
 
-echo "PASS test_healthy $kver ($cpus cpus, $secs s, cpu $QEMU_CPU): $ncalls calls, 0 errors, $ev CSD/IPI events recorded, ${mig_line:+$midwait waits moved mid-wait$([ "$need_mid" = 1 ] && echo ' (required > 0)'), $migrated ended on another CPU, $moves moves, }${cycles:+$cycles offline/online cycles, }no report"
+echo "PASS test_healthy $kver$([ "$noload" = 1 ] && echo ' (control, no crashsafe.ko)') ($cpus cpus, $secs s, cpu $QEMU_CPU): $ncalls calls, 0 errors, $ev CSD/IPI events recorded, ${mig_line:+$midwait waits moved mid-wait$([ "$need_mid" = 1 ] && echo ' (required > 0)'), $migrated ended on another CPU, $moves moves, }${cycles:+$cycles offline/online cycles, }no report"
 exit 0
