@@ -406,6 +406,13 @@ static int wl_worker(void *arg)
  * move_us. set_cpus_allowed_ptr() moves a running worker through the
  * stopper, i.e. at its next preemption point, mid-wait where the kernel
  * waits preemptibly.
+ * Each move holds the CPU hotplug lock: a kthread may be pinned to a CPU
+ * that is online but already going down (the kernel allows it for the
+ * per-CPU kthreads of hotplug), and a worker pinned there after the
+ * scheduler pushed the CPU's tasks away is left on the dying CPU
+ * (WARNING in sched_cpu_dying) while the mover waits forever for that
+ * CPU's stopper: with hotplug=1 and migrate=1 every guest hung at its
+ * first offline, with crashsafe.ko loaded or not.
  */
 static int wl_move(void *unused)
 {
@@ -420,12 +427,14 @@ static int wl_move(void *unused)
 		rng ^= rng << 25;
 		rng ^= rng >> 27;
 		t = &wl_threads[(rng * 2685821657736338717ULL) % wl_nr_threads];
+		cpus_read_lock();
 		cpu = wl_pick_cpu(rng >> 17);
 		if (cpu != task_cpu(t->task) &&
 		    !set_cpus_allowed_ptr(t->task, cpumask_of(cpu))) {
 			WRITE_ONCE(t->cpu, cpu);
 			atomic_long_inc(&wl_moves);
 		}
+		cpus_read_unlock();
 		usleep_range(move_us, move_us + move_us / 4 + 1);
 	}
 	while (!kthread_should_stop()) {
