@@ -170,6 +170,7 @@ static void cs_hb_check_buddy(int cpu, u64 now)
 	buddy = cs_cpumask_next_other(cpu, &cs_hb_cpus);
 	if (buddy >= nr_cpu_ids || buddy == cpu)
 		return;
+	smp_rmb();	/* the buddy's online beat: see cs_hb_online() */
 	ticks = READ_ONCE(per_cpu_ptr(&cs_hb, buddy)->ticks);
 	if (buddy != hb->buddy || ticks != hb->seen) {
 		/* New buddy (hotplug) or it beat: a new observation. */
@@ -208,7 +209,17 @@ static int cs_hb_online(unsigned int cpu)
 {
 	struct cs_hb *hb = per_cpu_ptr(&cs_hb, cpu);
 
-	/* No timestamp here: the checks compare counts, never clocks. */
+	/*
+	 * No timestamp here: the checks compare counts, never clocks. Coming
+	 * online counts as a beat, as watchdog_hardlockup_enable() touches a
+	 * new CPU: the CPU that checks this one may still hold its count
+	 * from before this CPU went offline (buddy unchanged, count
+	 * unchanged), and the first heartbeat here is a period away. Without
+	 * it a 2-CPU guest whose CPU 1 went offline and online every 1.5 s
+	 * (under the 2 s period: its timer never fired) was reported as a
+	 * hard LOCKUP 0.4 s after an online.
+	 */
+	WRITE_ONCE(hb->ticks, hb->ticks + 1);
 	hb->buddy = nr_cpu_ids;
 	hb->stale = 0;
 	hb->reported = false;
@@ -216,6 +227,8 @@ static int cs_hb_online(unsigned int cpu)
 			 HRTIMER_MODE_REL_PINNED_HARD);
 	hrtimer_start(&hb->timer, ns_to_ktime(cs_hb_period_ns),
 		      HRTIMER_MODE_REL_PINNED_HARD);
+	/* The beat above before checkers see us: pairs with their smp_rmb() */
+	smp_wmb();
 	cpumask_set_cpu(cpu, &cs_hb_cpus);
 	return 0;
 }
