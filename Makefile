@@ -177,7 +177,8 @@ test-e2e:
 
 # The 5-minute healthy CSD workload, no report allowed, on five kernels at
 # once (tests/e2e/healthy_all.sh: one hold of the QEMU lock, about 7
-# min of wall time); KERNEL:CPUS, bpo with waiters moved mid-wait.
+# min of wall time), with CPUs going offline and online all along and
+# workers moved between CPUs; KERNEL:CPUS, bpo with waiters moved mid-wait.
 HEALTHY_KERNELS ?= 6.12:2 6.1:2 trixie:2 bpo:3 trixie-rt:2
 test-healthy:
 	@$(MAKE) --no-print-directory modules \

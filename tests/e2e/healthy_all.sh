@@ -8,14 +8,16 @@
 # output directory and checked by test_healthy.sh as a single run is.
 #   tests/e2e/healthy_all.sh [KERNEL[:CPUS]...]
 # Default: 6.12:2 6.1:2 trixie:2 bpo:3 trixie-rt:2 ($HEALTHY_KERNELS).
-# HOTPLUG=1 also cycles CPUs offline/online in every guest: with MIGRATE=1
-# on 11 vCPUs every guest failed once (RCU stalls, a hard LOCKUP on rt;
-# 2026-12-06, not yet understood), so it is off by default. Every guest
+# HOTPLUG=1 (default; HOTPLUG=0 turns it off) also cycles CPUs 1..N-1
+# offline and online in every guest, one every second (the 2-CPU guests'
+# CPU 1 is online ~1.5 s at a time, under the heartbeat's 2 s period: the
+# shape that found the stale-count false hard LOCKUP). Every guest
 # runs crashsafe_workload with MIGRATE=1 (workers re-pinned to
 # random CPUs, mid-wait where the kernel waits preemptibly); on 7.x (bpo)
 # the run fails unless some waiter was moved mid-wait, which needs 3 CPUs
 # or more there. Fails if any guest fails; prints one line per kernel:
-# calls, errors, CSD/IPI events, waits moved mid-wait, result.
+# calls, errors, CSD/IPI events, waits moved mid-wait, offline/online
+# cycles, result.
 # Environment: HEALTHY_SECONDS (300), E2E_OUT (output dir, default
 # build/e2e/healthy_all), BOOT_TIMEOUT (600 here: five guests
 # booting at once on 2 host cores boot slower than one), QEMU_CPU.
@@ -45,7 +47,7 @@ if ! flock -n 9; then
 	flock 9 || { echo "FAIL healthy_all: could not take $lock"; exit 1; }
 	echo "[healthy] got the lock after $((SECONDS - tw)) s"
 fi
-export CRASHSAFE_QEMU_LOCK_HELD=1 MIGRATE=1 HOTPLUG=${HOTPLUG:-0}
+export CRASHSAFE_QEMU_LOCK_HELD=1 MIGRATE=1 HOTPLUG=${HOTPLUG:-1}
 export BOOT_TIMEOUT=${BOOT_TIMEOUT:-600}
 
 t0=$SECONDS
@@ -76,7 +78,7 @@ flock -u 9
 wall=$((SECONDS - t0))
 
 echo "[healthy] $secs s of CSD workload per guest, ${#specs[@]} guests at once, $wall s wall time"
-printf '[healthy] %-10s %4s %10s %6s %12s %8s %9s %7s  %s\n' kernel cpus calls errors csd/ipi-evts midwait ended-else moves result
+printf '[healthy] %-10s %4s %10s %6s %12s %8s %9s %7s %7s  %s\n' kernel cpus calls errors csd/ipi-evts midwait ended-else moves hotplug result
 for s in "${specs[@]}"; do
 	k=${s%%:*}
 	d=$base/$k
@@ -88,10 +90,11 @@ for s in "${specs[@]}"; do
 	ev=$(grep -a -o 'scenario: workload: events recorded: [0-9]*' "$c" 2>/dev/null | tail -n1 | awk '{print $5}')
 	read -r mid mig mv <<<"$(grep -a -o 'crashsafe_workload: migrated: [0-9]* waits moved mid-wait, [0-9]* ended on another CPU, [0-9]* moves' "$c" 2>/dev/null |
 		tail -n1 | awk '{print $3, $7, $12}')"
+	cyc=$(grep -a -o 'scenario: workload: hotplug: [0-9]* offline/online cycles' "$c" 2>/dev/null | tail -n1 | awk '{print $4}')
 	res=PASS
 	[ "$rc" = 0 ] || { res=FAIL; fails+=("$k"); }
-	printf '[healthy] %-10s %4s %10s %6s %12s %8s %9s %7s  %s\n' "$k" "${cpus[$k]}" "${calls:--}" "${errs:--}" \
-		"${ev:--}" "${mid:--}" "${mig:--}" "${mv:--}" "$res"
+	printf '[healthy] %-10s %4s %10s %6s %12s %8s %9s %7s %7s  %s\n' "$k" "${cpus[$k]}" "${calls:--}" "${errs:--}" \
+		"${ev:--}" "${mid:--}" "${mig:--}" "${mv:--}" "${cyc:--}" "$res"
 done
 for k in "${fails[@]+"${fails[@]}"}"; do
 	echo "[healthy] $k: $(tail -n1 "$base/$k/log")"
