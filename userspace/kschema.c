@@ -105,6 +105,9 @@ static int kbl_id_dump(void *ctx, uint32_t id, uint64_t *off)
  * 72 on 6.12 and 80 on 7.3, so each u32 from 72 to 92 is offered and
  * kbl_set_index() keeps the one whose last record ends the type section.
  */
+#define KBL_NR_OFF_FIRST	72
+#define KBL_NR_OFF_LAST		92
+
 static int kbl_kernel_index_words(struct kbtf *b, uint64_t w[12])
 {
 	uint64_t sym, p;
@@ -127,7 +130,7 @@ static void kbl_kernel_index(struct kbtf *b)
 		return;		/* a 6.x walk needs no index (and no lookup) */
 	if (kbl_kernel_index_words(b, w))
 		return;
-	for (k = 72; k <= 92; k += 4) {
+	for (k = KBL_NR_OFF_FIRST; k <= KBL_NR_OFF_LAST; k += 4) {
 		memcpy(&nr, (const char *)w + k, 4);
 		if (kbl_set_index(b->kbl, kbl_id_dump, b, nr))
 			return;
@@ -163,10 +166,12 @@ static void kbl_hint(struct kbtf *b, const char *type)
 	if (!v || v < base || v - base > UINT32_MAX ||
 	    kbl_kernel_index_words(b, w))
 		return;
-	for (k = 72; k <= 92; k += 4) {
+	for (k = KBL_NR_OFF_FIRST; k <= KBL_NR_OFF_LAST; k += 4) {
 		memcpy(&nr, (const char *)w + k, 4);
-		/* done once an nr fits the index, found or not: kbl_var_type()
-		 * keeps that index, and another nr would search the same */
+		/*
+		 * Done once an nr fits the index, found or not: kbl_var_type()
+		 * keeps that index, and another nr would search the same.
+		 */
 		if (!kbl_var_type(b->kbl, kbl_id_dump, b, nr, ".data..percpu",
 				  kbl_var_hints[i].var, v - base, type) ||
 		    kbl_indexed(b->kbl))

@@ -21,8 +21,9 @@
  * csd_lock_wait() is preemptible: N rounds in which the victim keeps
  * interrupts off for CS_TEST_ROUND_MS or more (less than csd_timeout_ms)
  * while the sender, queued from CPU @sender with
- * smp_call_function_single_async(), polls its csd's lock flag and hops to another CPU every few ms (each
- * round is over when the victim takes the IPI: no report may follow); then
+ * smp_call_function_single_async(), polls its csd's lock flag and hops to
+ * another CPU every few ms (each round is over when the victim takes the
+ * IPI: no report may follow); then
  * a real hang of the same shape, to be reported once as @sender -> victim.
  * On 6.x smp_call_function_single() itself waits with preemption off, so
  * its waiter cannot move: this is the 7.x shape, forced.
