@@ -33,11 +33,13 @@ struct dump *dump_open(const char *path, char *err, size_t errlen);
 void dump_close(struct dump *d);
 
 /*
- * A problem dump_open() worked around, one line (e.g. "flattened dump
- * truncated at byte N (no end marker)", "ELF dump truncated: ..."): the
- * dump is read as far as it goes and reads past the end fail. NULL if none.
+ * A problem dump_open() or a read worked around, one line (e.g.
+ * "flattened dump truncated at byte N (no end marker)", "ELF dump
+ * truncated: ...", pages read past the file's end): the dump is read as
+ * far as it goes; past the end there are zeros or failed reads. NULL if
+ * none. Ask after the reads: the last one shows.
  */
-const char *dump_warning(const struct dump *d);
+const char *dump_warning(struct dump *d);
 
 enum dump_format dump_format(const struct dump *d);
 

@@ -76,6 +76,7 @@ struct dump {
 	kdump_bmp_t *pagemap;
 	uint64_t page_size;
 	char warning[200];		/* dump_warning(), "" if none */
+	int past_eof_base;		/* SIGBUS pages before this dump */
 
 	/* printk_log.c */
 	int log_state;			/* 0 not read, 1 read, -1 failed */

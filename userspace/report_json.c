@@ -551,6 +551,7 @@ void report_json(struct ctx *c, FILE *f)
 	json_obj_begin(j);
 	json_kstr(j, "path", c->o.path);
 	json_kstr(j, "format", dump_format_name(c->d));
+	json_kstr(j, "warning", dump_warning(c->d));
 	json_obj_end(j);
 	json_key(j, "kernel");
 	json_obj_begin(j);

@@ -333,6 +333,8 @@ static void header(struct ctx *c, FILE *f)
 
 	fprintf(f, "csdextract %s: %s (%s dump)\n", CSDEXTRACT_VERSION,
 		c->o.path, dump_format_name(c->d));
+	if (dump_warning(c->d))
+		fprintf(f, "Dump warning: %s\n", dump_warning(c->d));
 	if ((!rel || !*rel) && c->found)
 		rel = c->rec.root.release;
 	fprintf(f, "Kernel:      %s\n", rel && *rel ? rel : "(unknown)");
