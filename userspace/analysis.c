@@ -636,7 +636,8 @@ void analysis_run(struct ctx *c, struct analysis *a)
 		return;
 	}
 	a->ncpus = n;
-	e.btf = kbtf_open_lazy(c->d, c->o.cache_dir);
+	e.btf = c->btf ? c->btf : kbtf_open_lazy(c->d, c->o.cache_dir);
+	c->btf = NULL;		/* ours now */
 	a->btf_ok = kbtf_ok(e.btf, a->btf_note, sizeof(a->btf_note));
 	kvar_init(&e.kv, c->d, e.btf, n);
 	if (!c->ms && a->btf_ok) {

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "analysis.h"
+#include "btf.h"
 #include "csdextract.h"
 
 static void usage(FILE *f)
@@ -26,6 +27,8 @@ static void usage(FILE *f)
 "                      the task list is walked even when no task is in D state\n"
 "  --record-phys ADDR  the record's root is at physical address ADDR (0x...)\n"
 "  --no-scan           do not scan physical memory when no location hint is found\n"
+"  --scan              scan even when the dump's module list has no crashsafe\n"
+"                      (by default the scan is skipped then: nothing to find)\n"
 "  --no-hints          ignore the capture cmdline and kernel-log location hints\n"
 "                      (find the record by --record-phys or the scan only)\n"
 "  --cache-dir DIR     keep the per-build kernel schema (struct offsets, symbol\n"
@@ -58,6 +61,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "all", no_argument, NULL, 'a' },
 		{ "record-phys", required_argument, NULL, 'r' },
 		{ "no-scan", no_argument, NULL, 'n' },
+		{ "scan", no_argument, NULL, 'S' },
 		{ "no-hints", no_argument, NULL, 'H' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "cache-dir", required_argument, NULL, 'C' },
@@ -75,6 +79,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'j': o->json = 1; break;
 		case 'a': o->all = 1; break;
 		case 'n': o->no_scan = 1; break;
+		case 'S': o->scan = 1; break;
 		case 'H': o->no_hints = 1; break;
 		case 'o': o->out = optarg; break;
 		case 'C': o->cache_dir = optarg; break;
@@ -171,6 +176,7 @@ int main(int argc, char **argv)
 	c.rd.read_phys = rphys;
 	c.rd.read_virt = rvirt;
 
+	c.o.cache_dir = cache_dir(&c.o);
 	log_ok = !dump_log(c.d, &ll, &nl, err, sizeof(err));
 	record_locate(&c);
 	if (!c.found && !log_ok && dump_nr_cpus(c.d) <= 0 &&
@@ -193,7 +199,6 @@ int main(int argc, char **argv)
 	if (c.panic_cpu < 0 && c.found && c.rec.crash_valid)
 		c.panic_cpu = (int)c.rec.crash.panic_cpu;
 	c.an = calloc(1, sizeof(*c.an));
-	c.o.cache_dir = cache_dir(&c.o);
 	if (c.an)
 		analysis_run(&c, c.an);
 	if (c.o.out) {
@@ -233,6 +238,10 @@ done:
 	if (c.an)
 		analysis_free(&c, c.an);
 	free(c.an);
+	if (c.btf) {		/* opened, and no analysis took it */
+		kbtf_save(c.btf);
+		kbtf_free(c.btf);
+	}
 	free((char *)c.o.cache_dir);
 	dump_set_sym_fallback(c.d, NULL, NULL);
 	modsyms_free(c.ms);

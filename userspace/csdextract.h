@@ -23,6 +23,7 @@ struct opts {
 	int json;
 	int all;
 	int no_scan;
+	int scan;		/* scan even if the module list lacks crashsafe */
 	int no_hints;		/* skip the cmdline and dmesg hints */
 	int have_phys;
 	uint64_t record_phys;
@@ -52,6 +53,8 @@ struct ctx {
 	const char *panic_msg;
 	int panic_cpu;		/* -1 unknown */
 	struct modsyms *ms;
+	struct kbtf *btf;	/* the schema, if opened before the analysis
+				 * (record_locate); analysis_run() takes it */
 	struct analysis *an;	/* the analysis layer's results (analysis.h) */
 };
 

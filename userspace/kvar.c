@@ -157,6 +157,19 @@ static void read_mods(struct kvar *kv)
 		kv->nmods++;
 		p = next;
 	}
+	kv->mods_whole = p == head;
+}
+
+int kvar_module_listed(struct kvar *kv, const char *name)
+{
+	int i;
+
+	if (kv->nmods < 0)
+		read_mods(kv);
+	for (i = 0; i < kv->nmods; i++)
+		if (!strcmp(kv->mods[i].name, name))
+			return 1;
+	return kv->mods_whole ? 0 : -1;
 }
 
 static int mod_syms(struct kvar *kv, struct kvar_mod *m)

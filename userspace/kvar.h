@@ -30,6 +30,7 @@ struct kvar {
 	int have_etext, have_end;	/* etext, end looked up (lazily) */
 	struct kvar_mod *mods;		/* loaded modules (lazy) */
 	int nmods;			/* -1 not yet read */
+	int mods_whole;			/* the list was read to its end */
 };
 
 /* In kallsyms.c (appended): data symbol of any address, "name+0xoff". */
@@ -43,6 +44,11 @@ void kvar_free(struct kvar *kv);
 /* Address of symbol @name (0 if unknown); of its copy for @cpu if per-CPU. */
 uint64_t kvar_sym(struct kvar *kv, const char *name);
 uint64_t kvar_percpu(struct kvar *kv, const char *name, unsigned int cpu);
+/*
+ * Is module @name on the kernel's module list? 1 yes, 0 no (the list was
+ * read to its end), -1 cannot tell (no BTF, list unreadable or too long).
+ */
+int kvar_module_listed(struct kvar *kv, const char *name);
 /* Is @addr in kernel text (vmlinux or a module's core text)? */
 int kvar_is_text(struct kvar *kv, uint64_t addr);
 /* Name @addr: per-CPU, vmlinux data, module data. 0 or -1 (buf = ""). */

@@ -56,6 +56,14 @@ if [ "$noload" = 1 ]; then
 	grep -a -q 'crashsafe.ko not loaded' "$con" || fail "crashsafe.ko was loaded (console)"
 	jq -e '.verdict.csd_healthy == null and ([.csd_stats[]?] | length) == 0' "$j" >/dev/null ||
 		fail "no record, yet ring evidence: csd_healthy $(an_jq .verdict.csd_healthy), csd_stats $(an_jq -c .csd_stats)"
+	# No crashsafe on the module list: no scan of physical memory (it
+	# would read every page with data for nothing); --scan scans.
+	jq -e '.record.found == false and
+		([.record.notes[] | select(startswith("scan: skipped: crashsafe is not on the dump'"'"'s module list"))] | length) == 1' \
+		"$j" >/dev/null || fail "scan not skipped on a stock dump: notes $(an_jq -c .record.notes)"
+	scanned=$("${E2E_CSDEXTRACT:-$top/userspace/csdextract}" --scan --no-cache --json "$out/vmcore" 2>/dev/null)
+	jq -e '[.record.notes[] | select(startswith("scan: no record in the first"))] | length == 1' \
+		<<<"$scanned" >/dev/null || fail "--scan did not scan the stock dump"
 else
 	[[ $msg == *"Hard LOCKUP on CPU $a"* ]] || fail "panic.message is '$msg', expected the buddy detector's"
 fi
