@@ -31,6 +31,15 @@
 #define KBL_SAMPLES	9		/* sortedness check */
 #define KBL_ANON_FIRST	64		/* of a sorted BTF: anonymous */
 #define KBL_PTR_SIZE	8		/* x86-64 dumps only */
+/*
+ * Blocks kept at once: a 6.x walk reads up to ~800 KiB of types, once,
+ * front to back; a fresh 4 KiB buffer for each block cost a page fault
+ * (~10 us here) on top of its decompression. Reused buffers, least
+ * recently used out: the walk's current block, the strings it compares
+ * and the index entries stay in.
+ */
+#define KBL_SLOTS	64		/* < 256: slot_of[] is 8 bits */
+#define KBL_NO_BLOCK	UINT64_MAX
 
 struct kbl_rec {
 	uint32_t name_off, info, size_type;
@@ -42,8 +51,15 @@ struct kbl {
 	void *ctx;
 	uint64_t len;
 	uint64_t toff, tlen, soff, slen;	/* absolute in the blob */
-	unsigned char **blk;
+	uint8_t *slot_of;		/* block k's slot + 1, 0 if not in */
 	uint32_t nblk;
+	struct {
+		unsigned char *data;
+		uint64_t k;		/* block held, KBL_NO_BLOCK if none */
+		uint64_t used;		/* tick of last use */
+	} slot[KBL_SLOTS];
+	unsigned int nslot;
+	uint64_t tick;
 	uint64_t bytes_read;
 	/* sequential walk: off[id] for ids below nwalk */
 	uint32_t *off;
@@ -63,6 +79,35 @@ struct kbl {
 	unsigned int nmemo;
 };
 
+/* Read block @k into a free or the least recently used slot. */
+static int load_block(struct kbl *b, uint64_t k)
+{
+	uint64_t start = k * KBL_BLK;
+	size_t bl = b->len - start < KBL_BLK ? (size_t)(b->len - start) : KBL_BLK;
+	unsigned int i, s = 0;
+
+	if (b->nslot < KBL_SLOTS) {
+		b->slot[b->nslot].data = malloc(KBL_BLK);
+		if (!b->slot[b->nslot].data)
+			return -1;
+		s = b->nslot++;
+	} else {
+		for (i = 1; i < KBL_SLOTS; i++)
+			if (b->slot[i].used < b->slot[s].used)
+				s = i;
+		if (b->slot[s].k != KBL_NO_BLOCK)
+			b->slot_of[b->slot[s].k] = 0;
+	}
+	b->slot[s].k = KBL_NO_BLOCK;
+	b->slot[s].used = 0;		/* first out if the read fails */
+	if (b->rd(b->ctx, start, b->slot[s].data, bl))
+		return -1;
+	b->bytes_read += bl;
+	b->slot[s].k = k;
+	b->slot_of[k] = (uint8_t)(s + 1);
+	return 0;
+}
+
 static int rd(struct kbl *b, uint64_t off, void *buf, size_t n)
 {
 	unsigned char *out = buf;
@@ -73,24 +118,12 @@ static int rd(struct kbl *b, uint64_t off, void *buf, size_t n)
 		uint64_t k = off / KBL_BLK, bo = off % KBL_BLK;
 		size_t take = KBL_BLK - bo;
 
-		if (!b->blk[k]) {
-			uint64_t start = k * KBL_BLK;
-			size_t bl = b->len - start < KBL_BLK ?
-				    (size_t)(b->len - start) : KBL_BLK;
-			unsigned char *p = malloc(KBL_BLK);
-
-			if (!p)
-				return -1;
-			if (b->rd(b->ctx, start, p, bl)) {
-				free(p);
-				return -1;
-			}
-			b->bytes_read += bl;
-			b->blk[k] = p;
-		}
+		if (!b->slot_of[k] && load_block(b, k))
+			return -1;
+		b->slot[b->slot_of[k] - 1].used = ++b->tick;
 		if (take > n)
 			take = n;
-		memcpy(out, b->blk[k] + bo, take);
+		memcpy(out, b->slot[b->slot_of[k] - 1].data + bo, take);
 		out += take;
 		off += take;
 		n -= take;
@@ -126,8 +159,8 @@ struct kbl *kbl_open(kbl_read_fn rdf, void *ctx, uint64_t blob_len)
 	b->ctx = ctx;
 	b->len = blob_len;
 	b->nblk = (uint32_t)((blob_len + KBL_BLK - 1) / KBL_BLK);
-	b->blk = calloc(b->nblk, sizeof(*b->blk));
-	if (!b->blk || rd(b, 0, &h, sizeof(h)))
+	b->slot_of = calloc(b->nblk, sizeof(*b->slot_of));
+	if (!b->slot_of || rd(b, 0, &h, sizeof(h)))
 		goto fail;
 	/* what btf.c's header_ok() and libbpf check */
 	if (h.magic != BTF_MAGIC || h.version != BTF_VERSION ||
@@ -163,9 +196,9 @@ void kbl_close(struct kbl *b)
 
 	if (!b)
 		return;
-	for (k = 0; b->blk && k < b->nblk; k++)
-		free(b->blk[k]);
-	free(b->blk);
+	for (k = 0; k < b->nslot; k++)
+		free(b->slot[k].data);
+	free(b->slot_of);
 	free(b->off);
 	free(b);
 }
