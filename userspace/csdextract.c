@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "analysis.h"
 #include "btf.h"
@@ -33,7 +34,8 @@ static void usage(FILE *f)
 "                      (find the record by --record-phys or the scan only)\n"
 "  --cache-dir DIR     keep the per-build kernel schema (struct offsets, symbol\n"
 "                      addresses) in DIR (default $CSDEXTRACT_CACHE_DIR, else\n"
-"                      $XDG_CACHE_HOME/csdextract, else ~/.cache/csdextract)\n"
+"                      $XDG_CACHE_HOME/csdextract, else for root\n"
+"                      /var/cache/csdextract, else ~/.cache/csdextract)\n"
 "  --no-cache          neither read nor write that cache\n"
 "  -o, --output FILE   write the report to FILE instead of standard output\n"
 "  -h, --help          this text\n"
@@ -118,7 +120,12 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
-/* The schema cache directory: option, environment, XDG, home; or NULL. */
+/*
+ * The schema cache directory: option, environment, XDG; for root
+ * /var/cache/csdextract, so the capture boot's run (a service: no $HOME)
+ * leaves the schema to every later run on that machine; else the home.
+ * NULL: no cache.
+ */
 static char *cache_dir(const struct opts *o)
 {
 	const char *e;
@@ -135,6 +142,8 @@ static char *cache_dir(const struct opts *o)
 			p = NULL;
 		return p;
 	}
+	if (geteuid() == 0)
+		return strdup("/var/cache/csdextract");
 	if ((e = getenv("HOME")) && *e == '/') {
 		if (asprintf(&p, "%s/.cache/csdextract", e) < 0)
 			p = NULL;
