@@ -281,6 +281,13 @@ uint64_t kbtf_sym(struct kbtf *b, const char *name)
 	e = find(b, 'y', name);
 	if (!e) {
 		v = dump_symbol_addr(b->d, name);
+		/*
+		 * Only a found symbol is kept: "not found" may be a read that
+		 * failed or damaged names (a truncated dump of this build),
+		 * and kept it would hide the symbol from every later dump.
+		 */
+		if (!v)
+			return 0;
 		e = add(b, 'y', name);
 		if (!e)
 			return v;
@@ -347,6 +354,8 @@ static void parse_line(struct kbtf *b, char *line)
 	}
 	if (find(b, f[0][0], key) || v[0] > 1)
 		return;
+	if (f[0][0] == 'y' && !v[0])
+		return;		/* an absent symbol: asked again (kbtf_sym) */
 	e = add(b, f[0][0], key);
 	if (!e)
 		return;

@@ -23,6 +23,9 @@ mkdir -p "$WORK"
 # source paths instead of the module name: match both.
 printf 'leak:libkdumpfile.so\nleak:libaddrxlat.so\nleak:/src/kdumpfile/\nleak:/src/addrxlat/\n' >"$WORK/lsan.supp"
 export LSAN_OPTIONS=suppressions=$WORK/lsan.supp:print_suppressions=0
+# Damaged dumps keep their schema answers to themselves: a private cache,
+# not the machine's (root's /var/cache/csdextract, shared with every run).
+export CSDEXTRACT_CACHE_DIR=$WORK/schema-cache
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
 export UBSAN_OPTIONS=halt_on_error=1:exitcode=98:print_stacktrace=1
 fail=0
