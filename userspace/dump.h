@@ -133,6 +133,9 @@ int dump_symbolize(struct dump *d, uint64_t addr, char *buf, size_t len);
 int dump_symbolize_ret(struct dump *d, uint64_t addr, char *buf, size_t len);
 /* Start address of a symbol by name (exact), or 0. */
 uint64_t dump_symbol_addr(struct dump *d, const char *name);
+/* The same: 1 found (*@out), 0 searched and not there, -1 could not tell
+ * (kallsyms unreadable on the way). */
+int dump_symbol_lookup(struct dump *d, const char *name, uint64_t *out);
 
 /* Fallback lookup for addresses kallsyms does not cover; @ret as
  * dump_symbolize_ret() (look up @addr - 1, print the offset of @addr). */

@@ -740,6 +740,13 @@ static int name_is(struct dump *d, uint32_t i, const char *name, size_t nlen)
 
 uint64_t dump_symbol_addr(struct dump *d, const char *name)
 {
+	uint64_t v;
+
+	return dump_symbol_lookup(d, name, &v) == 1 ? v : 0;
+}
+
+int dump_symbol_lookup(struct dump *d, const char *name, uint64_t *out)
+{
 	struct dump_kallsyms *ks = &d->ks;
 	size_t nlen = strlen(name);
 	unsigned char ok0[256];
@@ -749,14 +756,16 @@ uint64_t dump_symbol_addr(struct dump *d, const char *name)
 	int r;
 
 	if (ensure(d) || !nlen)
-		return 0;
+		return -1;
 	/* load() found the symbol _stext at SYMBOL(_stext): no search */
 	if (!strcmp(name, "_stext") &&
-	    !dump_vmcoreinfo_u64(d, "SYMBOL(_stext)", &v))
-		return v;
+	    !dump_vmcoreinfo_u64(d, "SYMBOL(_stext)", out))
+		return 1;
 	r = seqs_lookup(d, name, &i);
-	if (r >= 0)
-		return r && !sym_addr(d, i, &v) ? v : 0;
+	if (r == 0)
+		return 0;
+	if (r == 1)
+		return sym_addr(d, i, out) ? -1 : 1;
 	/*
 	 * Which tokens may start the name: the first token holds the type
 	 * character and then a prefix of @name. A linear scan then looks
@@ -773,7 +782,7 @@ uint64_t dump_symbol_addr(struct dump *d, const char *name)
 		const unsigned char *p;
 
 		if (names_upto(d, i))
-			return 0;
+			return -1;
 		p = ks->names + ks->name_off[i];
 		/* name_bytes() > its prefix: no 0-length names here */
 		if (name_bytes(ks, ks->name_off[i]) <= ((p[0] & 0x80) ? 2u : 1u) ||
@@ -781,9 +790,13 @@ uint64_t dump_symbol_addr(struct dump *d, const char *name)
 			continue;
 		r = name_is(d, i, name, nlen);
 		if (r < 0)
-			return 0;
-		if (r)
-			return sym_addr(d, i, &v) ? 0 : v;
+			return -1;
+		if (r) {
+			if (sym_addr(d, i, &v))
+				return -1;
+			*out = v;
+			return 1;
+		}
 	}
 	return 0;
 }

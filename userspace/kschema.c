@@ -30,7 +30,7 @@
 
 #define KS_MAX_FILE	(1u << 20)
 #define KS_MAX_ENT	4096
-#define KS_MAGIC	"csdextract-schema 1"
+#define KS_MAGIC	"csdextract-schema 2"
 #define KS_IMAGE_SPAN	(1ull << 31)	/* around _stext: the kernel image */
 
 static struct kschema_ent *find(struct kbtf *b, char kind, const char *key)
@@ -280,14 +280,17 @@ uint64_t kbtf_sym(struct kbtf *b, const char *name)
 		return 0;
 	e = find(b, 'y', name);
 	if (!e) {
-		v = dump_symbol_addr(b->d, name);
+		int r = dump_symbol_lookup(b->d, name, &v);
+
 		/*
-		 * Only a found symbol is kept: "not found" may be a read that
-		 * failed or damaged names (a truncated dump of this build),
-		 * and kept it would hide the symbol from every later dump.
+		 * "Could not tell" (kallsyms unreadable: a truncated dump of
+		 * this build) is not kept: kept as "absent" it would hide the
+		 * symbol from every later dump of the build.
 		 */
-		if (!v)
+		if (r < 0)
 			return 0;
+		if (!r)
+			v = 0;
 		e = add(b, 'y', name);
 		if (!e)
 			return v;
@@ -354,8 +357,6 @@ static void parse_line(struct kbtf *b, char *line)
 	}
 	if (find(b, f[0][0], key) || v[0] > 1)
 		return;
-	if (f[0][0] == 'y' && !v[0])
-		return;		/* an absent symbol: asked again (kbtf_sym) */
 	e = add(b, f[0][0], key);
 	if (!e)
 		return;

@@ -167,7 +167,7 @@ done
 # later run on the machine are cached runs. A schema file names its build.
 rm -rf "$out/csdextract"
 debugfs -R "rdump /var/cache/csdextract $out" "$out/disk.img" >> "$out/debugfs.log" 2>&1
-sch=$(grep -l "^csdextract-schema 1 [0-9a-f]* ${rel:-?}\$" "$out"/csdextract/*.schema 2>/dev/null | head -n 1)
+sch=$(grep -l "^csdextract-schema [0-9]* [0-9a-f]* ${rel:-?}\$" "$out"/csdextract/*.schema 2>/dev/null | head -n 1)
 [ -n "$sch" ] && ok "kernel schema left in /var/cache/csdextract ($(basename "$sch"), $(wc -l < "$sch") lines)" ||
 	bad "no schema of ${rel:-?} in /var/cache/csdextract ($(ls "$out/csdextract" 2>&1 | tr '\n' ' '))"
 [ "$fails" = 0 ] && { echo "[check] PASS"; exit 0; }

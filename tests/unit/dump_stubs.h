@@ -12,6 +12,7 @@
 
 struct dump;
 uint64_t dump_symbol_addr(struct dump *d, const char *name);
+int dump_symbol_lookup(struct dump *d, const char *name, uint64_t *out);
 int dump_read_virt(struct dump *d, uint64_t va, void *buf, size_t len);
 const char *dump_vmcoreinfo(struct dump *d, const char *key);
 int dump_vmcoreinfo_u64(struct dump *d, const char *key, uint64_t *out);
@@ -22,6 +23,14 @@ uint64_t dump_symbol_addr(struct dump *d, const char *name)
 	(void)d;
 	(void)name;
 	return 0;
+}
+
+int dump_symbol_lookup(struct dump *d, const char *name, uint64_t *out)
+{
+	(void)d;
+	(void)name;
+	(void)out;
+	return -1;
 }
 
 int dump_read_virt(struct dump *d, uint64_t va, void *buf, size_t len)
