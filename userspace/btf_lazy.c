@@ -111,6 +111,7 @@ static int load_block(struct kbl *b, uint64_t k)
 static int rd(struct kbl *b, uint64_t off, void *buf, size_t n)
 {
 	unsigned char *out = buf;
+	unsigned int s;
 
 	if (off > b->len || n > b->len - off)
 		return -1;
@@ -120,10 +121,11 @@ static int rd(struct kbl *b, uint64_t off, void *buf, size_t n)
 
 		if (!b->slot_of[k] && load_block(b, k))
 			return -1;
-		b->slot[b->slot_of[k] - 1].used = ++b->tick;
+		s = b->slot_of[k] - 1;
+		b->slot[s].used = ++b->tick;
 		if (take > n)
 			take = n;
-		memcpy(out, b->slot[b->slot_of[k] - 1].data + bo, take);
+		memcpy(out, b->slot[s].data + bo, take);
 		out += take;
 		off += take;
 		n -= take;
