@@ -25,7 +25,8 @@ PKGS=(
 	# csdextract and its tests (binutils: readelf in the e2e checks)
 	libkdumpfile-dev pkg-config jq clang libclang-rt-14-dev binutils libbpf-dev
 	# the project's build of trixie's libkdumpfile 0.5.4 (scripts/libkdumpfile.sh)
-	autoconf automake libtool zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev
+	# (libdeflate-dev: its zlib pages decoded by libdeflate, scripts/libkdumpfile/)
+	autoconf automake libtool zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev libdeflate-dev patch
 	# checkpatch.pl
 	perl linux-source-6.12
 	# make deb (Debian packages, lintian) and tests/system (mmdebstrap
