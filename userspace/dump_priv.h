@@ -32,6 +32,12 @@ struct dump_kallsyms {
 	unsigned char *offs;
 	unsigned char *offs_have;	/* per block: 1 read, 2 unreadable */
 	uint64_t lo, hi;		/* symbolisable range [_text, last) */
+	/* the per-CPU symbols' indices [pc_lo, pc_hi), 0/0 unknown:
+	 * the first ones with zero-based per-CPU addresses, else those
+	 * between __per_cpu_start and __per_cpu_end once both are known */
+	uint32_t pc_lo, pc_hi;
+	uint64_t pc_start, pc_end;	/* their addresses, once looked up */
+	unsigned int pc_known;		/* bit 0 start, bit 1 end */
 	/* names: raw compressed bytes, read on demand (prefix) */
 	uint64_t names_va;
 	unsigned char *names;

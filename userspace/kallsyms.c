@@ -334,33 +334,48 @@ static const unsigned char *marker_block(struct dump *d, uint32_t m,
 	}
 }
 
-/* Expand name @i (with the type character first) into @buf. */
-static int name_of(struct dump *d, uint32_t i, char *buf, size_t len)
+/*
+ * The raw bytes of name @i (length prefix first; *@avail readable from
+ * there, the whole name among them): through its marker block, unless
+ * the names read in order from the first already hold it or there are
+ * no markers. NULL if unreadable or incomplete.
+ */
+static const unsigned char *raw_name(struct dump *d, uint32_t i, size_t *avail)
 {
 	struct dump_kallsyms *ks = &d->ks;
 	const unsigned char *p;
-	size_t avail, nb;
+	size_t nb;
 	uint32_t k;
 
 	if (i >= ks->nr)
-		return -1;
-	if (ks->markers && i / 256 < ks->nr_markers) {
-		p = marker_block(d, i / 256, i % 256, &avail);
+		return NULL;
+	if (ks->markers && i / 256 < ks->nr_markers && i >= ks->nr_named) {
+		p = marker_block(d, i / 256, i % 256, avail);
 		for (k = 0; p && k < i % 256; k++) {
-			nb = name_len_at(p, avail);
+			nb = name_len_at(p, *avail);
 			if (!nb)
-				return -1;
+				return NULL;
 			p += nb;
-			avail -= nb;
+			*avail -= nb;
 		}
 		if (p)
-			return expand(ks, p, avail, buf, len);
+			return name_len_at(p, *avail) ? p : NULL;
 		/* unreadable block: try the sequential way */
 	}
 	if (names_upto(d, i))
-		return -1;
-	return expand(ks, ks->names + ks->name_off[i],
-		      ks->names_len - ks->name_off[i], buf, len);
+		return NULL;
+	*avail = ks->names_len - ks->name_off[i];
+	return ks->names + ks->name_off[i];
+}
+
+/* Expand name @i (with the type character first) into @buf. */
+static int name_of(struct dump *d, uint32_t i, char *buf, size_t len)
+{
+	const unsigned char *p;
+	size_t avail;
+
+	p = raw_name(d, i, &avail);
+	return p ? expand(&d->ks, p, avail, buf, len) : -1;
 }
 
 /*
@@ -613,6 +628,10 @@ static int load(struct dump *d)
 	i = lower_bound_near_start(d, stext > (1ULL << 30) ? stext - (1ULL << 30) : 0);
 	if (sym_addr(d, i, &ks->lo) || ks->lo > stext)
 		ks->lo = stext;
+	if (i < num) {	/* symbols below _text - 1 GiB: zero-based per-CPU ones */
+		ks->pc_lo = 0;
+		ks->pc_hi = i;
+	}
 	if (sym_addr(d, num - 1, &ks->hi) || ks->hi < ks->lo)
 		goto fail;
 	return 0;
@@ -699,18 +718,15 @@ int dump_symbolize_ret(struct dump *d, uint64_t addr, char *buf, size_t len)
 	return symbolize(d, addr, 1, buf, len);
 }
 
-/* 1 if name @i (type character skipped) is @name; compares token by
- * token and stops at the first difference. -1 if unreadable. */
-static int name_is(struct dump *d, uint32_t i, const char *name, size_t nlen)
+/* 1 if the raw name at @p (complete: raw_name()) is @name, type
+ * character skipped; compares token by token and stops at the first
+ * difference. -1 if damaged. */
+static int name_is(const struct dump_kallsyms *ks, const unsigned char *p,
+		   const char *name, size_t nlen)
 {
-	struct dump_kallsyms *ks = &d->ks;
-	const unsigned char *p;
 	size_t o = 0, skip = 1;
 	unsigned n, k;
 
-	if (names_upto(d, i))
-		return -1;
-	p = ks->names + ks->name_off[i];
 	n = p[0];
 	if (n & 0x80) {
 		n = (n & 0x7f) | ((unsigned)p[1] << 7);
@@ -745,14 +761,101 @@ uint64_t dump_symbol_addr(struct dump *d, const char *name)
 	return dump_symbol_lookup(d, name, &v) == 1 ? v : 0;
 }
 
+/*
+ * Index of the first symbol named @name among symbols [@from, @to), by
+ * the names themselves: 1 found, 0 not there, -1 unreadable. The
+ * tokens that may start the name are worked out first (the first token
+ * holds the type character and then a prefix of @name), so most symbols
+ * cost a look at one byte.
+ */
+static int scan_names(struct dump *d, uint32_t from, uint32_t to,
+		      const char *name, size_t nlen, uint32_t *idx)
+{
+	struct dump_kallsyms *ks = &d->ks;
+	const unsigned char *p = NULL;
+	unsigned char ok0[256];
+	size_t avail = 0;
+	uint32_t i;
+	unsigned t;
+	int r;
+
+	for (t = 0; t < 256; t++) {
+		const char *tok = ks->tidx[t] < ks->ttab_len ?
+				  ks->ttab + ks->tidx[t] : "";
+		size_t tl = strlen(tok);
+
+		ok0[t] = tl && (tl - 1 <= nlen && !memcmp(tok + 1, name, tl - 1));
+	}
+	for (i = from; i < to && i < ks->nr; i++) {
+		size_t nb;
+
+		/* the next name follows the last one, when read with it */
+		if (p && (nb = name_len_at(p, avail)) && nb < avail &&
+		    name_len_at(p + nb, avail - nb)) {
+			p += nb;
+			avail -= nb;
+		} else if (!(p = raw_name(d, i, &avail))) {
+			return -1;
+		}
+		/* the whole name is there: no 0-length names here */
+		if (name_len_at(p, avail) <= ((p[0] & 0x80) ? 2u : 1u) ||
+		    !ok0[p[(p[0] & 0x80) ? 2 : 1]])
+			continue;
+		r = name_is(ks, p, name, nlen);
+		if (r < 0)
+			return -1;
+		if (r) {
+			*idx = i;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Per-CPU symbols looked up by name (runqueues, current_task, ...) are
+ * searched among the per-CPU symbols first (see struct dump_kallsyms):
+ * a few hundred names in one or two pages of kallsyms_names, read once
+ * in order, where a bisection by name reads a different page at each of
+ * its ~17 probes (names are stored in address order): ~16 dump pages a
+ * lookup on a first run. With zero-based per-CPU addresses (x86-64 6.x)
+ * they are the first symbols, the ones the bisection would find first
+ * too (ties go to the lower address); otherwise (7.x) a per-CPU symbol
+ * wins over a symbol of the same name elsewhere, which is the one a
+ * caller of a per-CPU name wants.
+ */
+#define KS_PCPU_MAX		8192u
+
+static void pcpu_range(struct dump *d, const char *name, uint64_t addr)
+{
+	struct dump_kallsyms *ks = &d->ks;
+	uint32_t lo, hi;
+
+	if (ks->pc_hi)
+		return;
+	if (!strcmp(name, "__per_cpu_start")) {
+		ks->pc_start = addr;
+		ks->pc_known |= 1;
+	} else if (!strcmp(name, "__per_cpu_end")) {
+		ks->pc_end = addr;
+		ks->pc_known |= 2;
+	}
+	if (ks->pc_known != 3 || ks->pc_end <= ks->pc_start)
+		return;
+	ks->pc_known = 0;		/* once */
+	lo = lower_bound(d, ks->pc_start);
+	hi = lower_bound(d, ks->pc_end + 1);
+	if (lo < hi && hi <= ks->nr && hi - lo <= KS_PCPU_MAX) {
+		ks->pc_lo = lo;
+		ks->pc_hi = hi;
+	}
+}
+
 int dump_symbol_lookup(struct dump *d, const char *name, uint64_t *out)
 {
 	struct dump_kallsyms *ks = &d->ks;
 	size_t nlen = strlen(name);
-	unsigned char ok0[256];
-	uint64_t v;
 	uint32_t i;
-	unsigned t;
 	int r;
 
 	if (ensure(d) || !nlen)
@@ -761,44 +864,18 @@ int dump_symbol_lookup(struct dump *d, const char *name, uint64_t *out)
 	if (!strcmp(name, "_stext") &&
 	    !dump_vmcoreinfo_u64(d, "SYMBOL(_stext)", out))
 		return 1;
-	r = seqs_lookup(d, name, &i);
-	if (r == 0)
-		return 0;
-	if (r == 1)
+	if (ks->pc_hi && ks->pc_hi - ks->pc_lo <= KS_PCPU_MAX &&
+	    scan_names(d, ks->pc_lo, ks->pc_hi, name, nlen, &i) == 1)
 		return sym_addr(d, i, out) ? -1 : 1;
-	/*
-	 * Which tokens may start the name: the first token holds the type
-	 * character and then a prefix of @name. A linear scan then looks
-	 * at one byte for most symbols.
-	 */
-	for (t = 0; t < 256; t++) {
-		const char *tok = ks->tidx[t] < ks->ttab_len ?
-				  ks->ttab + ks->tidx[t] : "";
-		size_t tl = strlen(tok);
-
-		ok0[t] = tl && (tl - 1 <= nlen && !memcmp(tok + 1, name, tl - 1));
-	}
-	for (i = 0; i < ks->nr; i++) {
-		const unsigned char *p;
-
-		if (names_upto(d, i))
-			return -1;
-		p = ks->names + ks->name_off[i];
-		/* name_bytes() > its prefix: no 0-length names here */
-		if (name_bytes(ks, ks->name_off[i]) <= ((p[0] & 0x80) ? 2u : 1u) ||
-		    !ok0[p[(p[0] & 0x80) ? 2 : 1]])
-			continue;
-		r = name_is(d, i, name, nlen);
-		if (r < 0)
-			return -1;
-		if (r) {
-			if (sym_addr(d, i, &v))
-				return -1;
-			*out = v;
-			return 1;
-		}
-	}
-	return 0;
+	r = seqs_lookup(d, name, &i);
+	if (r < 0)		/* no usable seqs_of_names: every name */
+		r = scan_names(d, 0, ks->nr, name, nlen, &i);
+	if (r != 1)
+		return r;
+	if (sym_addr(d, i, out))
+		return -1;
+	pcpu_range(d, name, *out);
+	return 1;
 }
 
 void dump_set_sym_fallback(struct dump *d, dump_sym_fallback_fn fn, void *ctx)

@@ -124,6 +124,53 @@ static void strip_caller_ids(char *s, size_t *len)
 	*len = (size_t)(w - s);
 }
 
+/*
+ * Names looked up among the per-CPU symbols first (kallsyms.c) give what
+ * the bisection by name gives: for per-CPU variables, names that are not
+ * per-CPU and names that do not exist. The range must be known once
+ * __per_cpu_start and __per_cpu_end were looked up, and runqueues found.
+ */
+static int check_percpu_names(struct dump *d, const char *dumpf)
+{
+	static const char *const nm[] = {
+		"__per_cpu_start", "__per_cpu_end", "runqueues",
+		"hardirq_stack_ptr", "current_task", "pcpu_hot", "cpu_number",
+		"this_cpu_off", "irq_stat", "__per_cpu_offset", "init_task",
+		"modules", "no_such_symbol_here",
+	};
+	const int nn = (int)(sizeof(nm) / sizeof(nm[0]));
+	uint64_t a1, a2, runq = 0;
+	uint32_t lo, hi;
+	int k, r1, r2, same = 0;
+
+	for (k = 0; k < nn; k++)
+		dump_symbol_lookup(d, nm[k], &a1);
+	lo = d->ks.pc_lo;
+	hi = d->ks.pc_hi;
+	for (k = 0; k < nn; k++) {
+		d->ks.pc_lo = lo;
+		d->ks.pc_hi = hi;
+		a1 = a2 = 0;
+		r1 = dump_symbol_lookup(d, nm[k], &a1);
+		d->ks.pc_lo = d->ks.pc_hi = 0;
+		r2 = dump_symbol_lookup(d, nm[k], &a2);
+		if (r1 == r2 && a1 == a2) {
+			same++;
+		} else {
+			printf("FAIL %s: %s: %d 0x%" PRIx64 " among the per-CPU symbols, %d 0x%" PRIx64 " by bisection\n",
+			       dumpf, nm[k], r1, a1, r2, a2);
+		}
+		if (!strcmp(nm[k], "runqueues") && r1 == 1)
+			runq = a1;
+	}
+	d->ks.pc_lo = lo;
+	d->ks.pc_hi = hi;
+	printf("%s %s: per-CPU symbols [%u, %u): %d/%d names as by bisection, runqueues at 0x%" PRIx64 "\n",
+	       hi > lo && same == nn && runq ? "ok  " : "FAIL", dumpf, lo, hi,
+	       same, nn, runq);
+	return !(hi > lo && same == nn && runq);
+}
+
 static int check(const char *dumpf, const char *dmesgf)
 {
 	const struct dump_log_line *l;
@@ -303,6 +350,7 @@ static int check(const char *dumpf, const char *dmesgf)
 	} else {
 		printf("note %s: kallsyms_markers not found (sequential names)\n", dumpf);
 	}
+	fails += check_percpu_names(d, dumpf);
 	t3 = now_ms();
 	printf("time %s: open %.1f ms, log %.1f ms, symbols %.1f ms\n", dumpf,
 	       t1 - t0, t2 - t1, t3 - t2);
@@ -336,6 +384,9 @@ static void exercise(struct dump *d)
 		if (!dump_cpu_regs(d, i, &r))
 			dump_symbolize(d, r.ip, sym, sizeof(sym));
 	a = dump_symbol_addr(d, "panic");
+	dump_symbol_addr(d, "__per_cpu_start");
+	dump_symbol_addr(d, "__per_cpu_end");
+	dump_symbol_addr(d, "runqueues");
 	dump_symbolize(d, a + 1, sym, sizeof(sym));
 	dump_symbolize_ret(d, a + 1, sym, sizeof(sym));
 	dump_symbolize_ret(d, a, sym, sizeof(sym));
