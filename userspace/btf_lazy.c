@@ -365,8 +365,28 @@ static int anon(struct kbl *b, uint32_t so, int *res)
 	return 0;
 }
 
-/* The walk from id 1: first STRUCT named @name, else first UNION. */
-static int find_walk(struct kbl *b, const char *name, int32_t *out)
+/*
+ * Member counts of structs that sit deep in a 6.x BTF: struct
+ * swait_queue, used only by on-stack waiters, is ~35% into it (a walk
+ * of ~200 dump pages on a first run). A walk compares the name of every
+ * struct it passes, and those names are half of what it reads; with the
+ * count it looks only at the names of structs with that many members
+ * and that size (x86-64). A hint that no longer holds costs a second
+ * walk, without it: the answer is the same.
+ */
+struct kbl_shape {
+	const char *name;
+	uint32_t vlen, size;
+};
+
+static const struct kbl_shape kbl_walk_hints[] = {
+	{ "swait_queue", 2, 24 },	/* task, task_list (since 4.6) */
+};
+
+/* The walk from id 1: first STRUCT named @name, else first UNION; with
+ * @shape only those of its member count and size. */
+static int find_walk(struct kbl *b, const char *name,
+		     const struct kbl_shape *shape, int32_t *out)
 {
 	uint32_t id;
 	int32_t uni = 0;
@@ -390,6 +410,9 @@ static int find_walk(struct kbl *b, const char *name, int32_t *out)
 			return e;
 		if (kind_of(r.info) != BTF_KIND_STRUCT &&
 		    (uni || kind_of(r.info) != BTF_KIND_UNION))
+			continue;
+		if (shape && ((r.info & 0xffff) != shape->vlen ||
+			      r.size_type != shape->size))
 			continue;
 		if ((e = name_cmp(b, r.name_off, name, &cmp)))
 			return e;
@@ -462,7 +485,16 @@ static int find_composite(struct kbl *b, const char *name, int32_t *out)
 			return 0;
 		}
 	}
-	e = b->sorted ? find_sorted(b, name, out) : find_walk(b, name, out);
+	if (b->sorted) {
+		e = find_sorted(b, name, out);
+	} else {
+		e = 1;
+		for (k = 0; k < sizeof(kbl_walk_hints) / sizeof(kbl_walk_hints[0]); k++)
+			if (!strcmp(name, kbl_walk_hints[k].name))
+				e = find_walk(b, name, &kbl_walk_hints[k], out);
+		if (e || !*out)		/* no hint, or it did not hold */
+			e = find_walk(b, name, NULL, out);
+	}
 	if (e)
 		return e;
 	if (b->nmemo < KBL_MEMO) {

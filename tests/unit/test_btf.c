@@ -304,6 +304,52 @@ static void var_type_blob(const char *seed)
 	btf__free(w);
 }
 
+/*
+ * btf_lazy.c's walk hints (struct swait_queue: 2 members, 24 bytes): a
+ * struct of that name is found whether its shape matches the hint or
+ * not (then by a second, unhinted walk), and a decoy of the hinted shape
+ * with another name is not taken. @three: swait_queue gets a third member.
+ */
+static void walk_hint_blob(int three)
+{
+	struct btf *w = btf__new_empty();
+	int u64, lh, ptr, decoy, sq;
+	const void *raw;
+	__u32 rawlen;
+
+	CHECK(w != NULL);
+	if (!w)
+		return;
+	u64 = btf__add_int(w, "long unsigned int", 8, 0);
+	lh = btf__add_struct(w, "list_head", 16);
+	ptr = btf__add_ptr(w, lh);
+	btf__add_field(w, "next", ptr, 0, 0);
+	btf__add_field(w, "prev", ptr, 64, 0);
+	decoy = btf__add_struct(w, "swait_queue_decoy", 24);	/* the shape */
+	btf__add_field(w, "a", u64, 0, 0);
+	btf__add_field(w, "b", lh, 64, 0);
+	sq = btf__add_struct(w, "swait_queue", three ? 32 : 24);
+	btf__add_field(w, "task", ptr, 0, 0);
+	btf__add_field(w, "task_list", lh, 64, 0);
+	if (three)
+		btf__add_field(w, "extra", u64, 192, 0);
+	CHECK(u64 > 0 && lh > 0 && decoy > 0 && sq > 0);
+	raw = btf__raw_data(w, &rawlen);
+	CHECK(raw != NULL);
+	if (raw) {
+		use_blob(w, raw, rawlen);
+		lazy = kbl_open(mem_read, NULL, rawlen);
+		CHECK(lazy != NULL);
+		expect_lazy("swait_queue", "task", 0, 8);
+		expect_lazy("swait_queue", "task_list", 8, 16);
+		expect_lazy("swait_queue", "extra", three ? 24 : -1, three ? 8 : 0);
+		expect_lazy("swait_queue_decoy", "a", 0, 8);
+		kbl_close(lazy);
+		lazy = NULL;
+	}
+	btf__free(w);
+}
+
 int main(int argc, char **argv)
 {
 	struct btf *w = btf__new_empty();
@@ -391,6 +437,8 @@ int main(int argc, char **argv)
 	}
 	sorted_blob();
 	var_type_blob(NULL);
+	walk_hint_blob(0);
+	walk_hint_blob(1);
 	CHECK(kbtf_from_mem(NULL, 100) == NULL);
 	/* fuzz_btf finding: a header 2 bytes longer puts the type section
 	 * off 4-byte alignment; libbpf 1.1 takes it and then reads
