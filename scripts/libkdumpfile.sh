@@ -20,13 +20,14 @@
 # Built with autoreconf + configure --disable-shared --without-python
 # (about 20 s) under $CRASHSAFE_CACHE/libkdumpfile/<version>-<key>
 # (default ~/.cache/crashsafe); the key hashes the version, the tarball's
-# SHA256, this script and its patch. Needs autoconf automake libtool
+# SHA256, this script and its patches. Needs autoconf automake libtool
 # pkg-config patch and the compression -dev packages (scripts/deps.sh).
 # One build at a time (flock).
-# One local change (scripts/libkdumpfile/libdeflate.patch): zlib pages
+# Local changes (scripts/libkdumpfile/*.patch, each says why): zlib pages
 # are decompressed with libdeflate when libdeflate-dev is installed (half
-# of a first run's CPU time was zlib's inflate; see the patch). The
-# installed libkdumpfile.pc then lists -ldeflate among its static libs.
+# of a first run's CPU time was zlib's inflate; the installed
+# libkdumpfile.pc then lists -ldeflate among its static libs), and a
+# flattened dump's record headers are read with pread(2) at open.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${CRASHSAFE_CACHE:-$HOME/.cache/crashsafe}
@@ -94,10 +95,11 @@ sha=$(printf '%s\n' "$src" | awk -v f="$orig" '
 	s && $3 == f { print $1; exit }')
 [ -n "$sha" ] || die "no SHA256 of $orig in the Sources index"
 
-patchf=$top/scripts/libkdumpfile/libdeflate.patch
+patches=("$top"/scripts/libkdumpfile/*.patch)
+[ -f "${patches[0]}" ] || die "no patches in scripts/libkdumpfile/"
 deflate=0
 [ -f /usr/include/libdeflate.h ] && deflate=1
-key=$({ echo "$ver $sha deflate=$deflate"; sha256sum "$0" "$patchf" | cut -d' ' -f1; } | sha256sum | cut -c1-12)
+key=$({ echo "$ver $sha deflate=$deflate"; sha256sum "$0" "${patches[@]}" | cut -d' ' -f1; } | sha256sum | cut -c1-12)
 prefix=$base/$upver-$key
 if [ -f "$prefix/.done" ]; then
 	echo "$prefix"
@@ -126,7 +128,9 @@ s=$(echo "$work"/libkdumpfile-*)
 [ -f "$s/configure.ac" ] || die "no configure.ac in $orig"
 (
 	cd "$s"
-	patch -p1 < "$patchf"
+	for p in "${patches[@]}"; do
+		patch -p1 < "$p"
+	done
 	autoreconf -fi
 	if [ $deflate = 1 ]; then
 		./configure --prefix="$prefix" --disable-shared --enable-static --with-pic \
