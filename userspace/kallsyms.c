@@ -35,6 +35,7 @@
 enum ks_enc { KS_ABS, KS_BASE_REL, KS_ABS_PERCPU, KS_PLACE_REL, KS_NR_ENC };
 
 #define KS_BLOCK		1024u		/* entries per offsets block */
+#define KS_PCPU_MAX		8192u		/* per-CPU symbols scanned by name */
 
 /* Address of symbol @i under the encoding being tried; 0 or -1. */
 static int sym_addr(struct dump *d, uint32_t i, uint64_t *out)
@@ -628,7 +629,7 @@ static int load(struct dump *d)
 	i = lower_bound_near_start(d, stext > (1ULL << 30) ? stext - (1ULL << 30) : 0);
 	if (sym_addr(d, i, &ks->lo) || ks->lo > stext)
 		ks->lo = stext;
-	if (i < num) {	/* symbols below _text - 1 GiB: zero-based per-CPU ones */
+	if (i < num && i <= KS_PCPU_MAX) {	/* below _text - 1 GiB: zero-based per-CPU symbols */
 		ks->pc_lo = 0;
 		ks->pc_hi = i;
 	}
@@ -824,8 +825,6 @@ static int scan_names(struct dump *d, uint32_t from, uint32_t to,
  * wins over a symbol of the same name elsewhere, which is the one a
  * caller of a per-CPU name wants.
  */
-#define KS_PCPU_MAX		8192u
-
 static void pcpu_range(struct dump *d, const char *name, uint64_t addr)
 {
 	struct dump_kallsyms *ks = &d->ks;
@@ -864,8 +863,7 @@ int dump_symbol_lookup(struct dump *d, const char *name, uint64_t *out)
 	if (!strcmp(name, "_stext") &&
 	    !dump_vmcoreinfo_u64(d, "SYMBOL(_stext)", out))
 		return 1;
-	if (ks->pc_hi && ks->pc_hi - ks->pc_lo <= KS_PCPU_MAX &&
-	    scan_names(d, ks->pc_lo, ks->pc_hi, name, nlen, &i) == 1)
+	if (ks->pc_hi && scan_names(d, ks->pc_lo, ks->pc_hi, name, nlen, &i) == 1)
 		return sym_addr(d, i, out) ? -1 : 1;
 	r = seqs_lookup(d, name, &i);
 	if (r < 0)		/* no usable seqs_of_names: every name */
